@@ -1,0 +1,111 @@
+from django.contrib import admin
+from django.db import models
+from django.http import HttpRequest
+from simple_history.admin import SimpleHistoryAdmin
+
+from .access import is_secretariat
+from .models import (
+    Actor,
+    ActorFunction,
+    Assignment,
+    Function,
+    MunicipalCluster,
+    Person,
+    PopulationFigure,
+)
+
+
+class SecretariatPermissions:
+    """The registry's back office is the secretariat's, whether or not they are staff."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_secretariat(request.user)
+
+    def has_view_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_secretariat(request.user)
+
+    def has_add_permission(self, request: HttpRequest, *args) -> bool:
+        return is_secretariat(request.user)
+
+    def has_change_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_secretariat(request.user)
+
+    def has_delete_permission(self, request: HttpRequest, obj=None) -> bool:
+        return is_secretariat(request.user)
+
+
+class SecretariatAdmin(SecretariatPermissions, SimpleHistoryAdmin):
+    pass
+
+
+admin.site.site_header = "Samverkan Stockholmsregionen"
+admin.site.site_title = "SSR-portalen"
+admin.site.has_permission = lambda request: (  # type: ignore[method-assign]
+    request.user.is_active and (request.user.is_staff or is_secretariat(request.user))
+)
+
+
+@admin.register(MunicipalCluster)
+class MunicipalClusterAdmin(SecretariatAdmin):
+    list_display = ["name"]
+    search_fields = ["name"]
+
+
+class ActorFunctionInline(SecretariatPermissions, admin.TabularInline):
+    model = ActorFunction
+    extra = 0
+    autocomplete_fields = ["function"]
+
+
+@admin.register(Actor)
+class ActorAdmin(SecretariatAdmin):
+    list_display = ["name", "short_name", "kind", "municipality_code", "cluster", "membership_type"]
+    list_filter = ["kind", "cluster", "membership_type"]
+    search_fields = ["name", "short_name", "org_number", "municipality_code"]
+    list_select_related = ["cluster"]
+    autocomplete_fields = ["rescue_service"]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    inlines = [ActorFunctionInline]
+
+
+@admin.register(Function)
+class FunctionAdmin(SecretariatAdmin):
+    list_display = ["name"]
+    search_fields = ["name", "description"]
+
+
+@admin.register(ActorFunction)
+class ActorFunctionAdmin(SecretariatAdmin):
+    list_display = ["function", "actor"]
+    list_filter = ["function", "actor__kind"]
+    search_fields = ["function__name", "actor__name"]
+    list_select_related = ["function", "actor"]
+    autocomplete_fields = ["actor", "function"]
+
+
+@admin.register(Person)
+class PersonAdmin(SecretariatAdmin):
+    list_display = ["last_name", "first_name", "title", "actor", "email", "user"]
+    list_filter = ["actor__kind"]
+    search_fields = ["first_name", "last_name", "email", "title", "actor__name"]
+    list_select_related = ["actor", "user"]
+    autocomplete_fields = ["actor"]
+
+
+@admin.register(Assignment)
+class AssignmentAdmin(SecretariatAdmin):
+    list_display = ["person", "actor_function", "role", "starts_on", "ends_on"]
+    list_filter = ["role", "actor_function__function"]
+    search_fields = ["person__first_name", "person__last_name", "actor_function__actor__name"]
+    list_select_related = ["person", "actor_function__actor", "actor_function__function"]
+    autocomplete_fields = ["person", "actor_function"]
+    date_hierarchy = "starts_on"
+
+
+@admin.register(PopulationFigure)
+class PopulationFigureAdmin(SecretariatAdmin):
+    list_display = ["actor", "reference_date", "inhabitants", "source"]
+    list_filter = ["reference_date", "source"]
+    search_fields = ["actor__name", "actor__municipality_code"]
+    list_select_related = ["actor"]
+    autocomplete_fields = ["actor"]

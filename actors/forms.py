@@ -1,0 +1,140 @@
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from .models import Actor, ActorFunction, Assignment, Function, MunicipalCluster, Person
+from .validators import normalize_org_number
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class DirectoryFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    kind = forms.ChoiceField(
+        label=_("Kind"), required=False, choices=[("", _("All kinds")), *Actor.Kind.choices]
+    )
+    cluster = forms.ModelChoiceField(
+        label=_("Municipal cluster"),
+        required=False,
+        queryset=MunicipalCluster.objects.all(),
+        empty_label=_("All clusters"),
+    )
+
+
+class ActorForm(forms.ModelForm):
+    website = forms.URLField(label=_("Website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = Actor
+        fields = [
+            "name",
+            "short_name",
+            "kind",
+            "org_number",
+            "municipality_code",
+            "cluster",
+            "rescue_service",
+            "membership_type",
+            "member_since",
+            "member_until",
+            "invoice_address",
+            "invoice_email",
+            "peppol_id",
+            "phone",
+            "email",
+            "website",
+        ]
+        widgets = {
+            "member_since": DateInput(),
+            "member_until": DateInput(),
+            "invoice_address": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def clean_org_number(self) -> str:
+        value = self.cleaned_data["org_number"].strip()
+        return normalize_org_number(value) if value else ""
+
+    def clean(self):
+        cleaned = super().clean()
+        kind = cleaned.get("kind")
+        if kind and kind != Actor.Kind.MUNICIPALITY:
+            if cleaned.get("municipality_code"):
+                self.add_error(
+                    "municipality_code", _("Only municipalities have a municipality code.")
+                )
+            if cleaned.get("cluster"):
+                self.add_error("cluster", _("Only municipalities belong to a cluster."))
+        if kind == Actor.Kind.MUNICIPALITY and not cleaned.get("municipality_code"):
+            self.add_error("municipality_code", _("A municipality needs its municipality code."))
+        since, until = cleaned.get("member_since"), cleaned.get("member_until")
+        if since and until and until < since:
+            self.add_error("member_until", _("Membership cannot end before it starts."))
+        return cleaned
+
+
+class FunctionForm(forms.ModelForm):
+    class Meta:
+        model = Function
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class ActorFunctionForm(forms.ModelForm):
+    class Meta:
+        model = ActorFunction
+        fields = ["function", "mandate", "contact_phone", "contact_email"]
+        widgets = {"mandate": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, actor: Actor, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        if self.instance.pk:
+            self.fields["function"].disabled = True
+
+    def clean_function(self) -> Function:
+        function = self.cleaned_data["function"]
+        others = ActorFunction.objects.filter(actor=self.actor, function=function)
+        if self.instance.pk:
+            others = others.exclude(pk=self.instance.pk)
+        if others.exists():
+            raise ValidationError(
+                _("%(actor)s already has the function %(function)s.")
+                % {"actor": self.actor, "function": function}
+            )
+        return function
+
+
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = ["first_name", "last_name", "title", "actor", "email", "mobile", "user"]
+
+
+class AssignmentForm(forms.ModelForm):
+    class Meta:
+        model = Assignment
+        fields = ["actor_function", "person", "role", "starts_on", "ends_on"]
+        widgets = {"starts_on": DateInput(), "ends_on": DateInput()}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["actor_function"].queryset = ActorFunction.objects.select_related(
+            "actor", "function"
+        )
+        self.fields["person"].queryset = Person.objects.select_related("actor")
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and ends_on < starts_on:
+            self.add_error("ends_on", _("The assignment cannot end before it starts."))
+        return cleaned
+
+
+class AssignmentEndForm(forms.Form):
+    ends_on = forms.DateField(label=_("Last day"), widget=DateInput())

@@ -1,0 +1,149 @@
+"""Queries that pages and later apps share. "Who holds function X at actor Y today" lives here."""
+
+import datetime
+from collections import defaultdict
+from collections.abc import Iterable
+
+from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.utils import timezone
+
+from .models import Actor, ActorFunction, Assignment, Function, Person, PopulationFigure
+
+# Holders before deputies wherever assignments are listed.
+HOLDERS_FIRST = Case(
+    When(role=Assignment.Role.HOLDER, then=Value(0)), default=Value(1), output_field=IntegerField()
+)
+
+
+def _today(on: datetime.date | None) -> datetime.date:
+    return on or timezone.localdate()
+
+
+def current_assignments_q(on: datetime.date, prefix: str = "") -> Q:
+    """A Q for assignments that hold on ``on``; ``prefix`` reaches them through a relation."""
+    return Q(**{f"{prefix}starts_on__lte": on}) & (
+        Q(**{f"{prefix}ends_on__isnull": True}) | Q(**{f"{prefix}ends_on__gte": on})
+    )
+
+
+def actor_directory(
+    *, q: str = "", kind: str = "", cluster_id: int | None = None
+) -> QuerySet[Actor]:
+    """The actor directory, filtered by free text, kind and municipal cluster."""
+    actors = Actor.objects.select_related("cluster").order_by("name")
+    if q:
+        actors = actors.filter(
+            Q(name__icontains=q)
+            | Q(short_name__icontains=q)
+            | Q(org_number__icontains=q)
+            | Q(municipality_code=q)
+        )
+    if kind:
+        actors = actors.filter(kind=kind)
+    if cluster_id:
+        actors = actors.filter(cluster_id=cluster_id)
+    return actors
+
+
+def actor_detail(*, pk: int) -> Actor:
+    return Actor.objects.select_related("cluster", "rescue_service").get(pk=pk)
+
+
+def function_holders(
+    *,
+    actor: Actor,
+    function: Function,
+    on: datetime.date | None = None,
+    role: str | None = None,
+) -> list[Assignment]:
+    """The assignments through which people hold ``function`` at ``actor`` on a day (today).
+
+    Holders come before deputies. This is the one answer to "who is summoned" that forums,
+    incidents and notifications all use.
+    """
+    day = _today(on)
+    assignments = (
+        Assignment.objects.filter(
+            current_assignments_q(day),
+            actor_function__actor=actor,
+            actor_function__function=function,
+        )
+        .select_related("person", "actor_function__function", "actor_function__actor")
+        .order_by(HOLDERS_FIRST, "starts_on", "person__last_name")
+    )
+    if role:
+        assignments = assignments.filter(role=role)
+    return list(assignments)
+
+
+def holders_by_actor_function(
+    *, actor_function_ids: Iterable[int], on: datetime.date | None = None
+) -> dict[int, list[Assignment]]:
+    """Current assignments for many functions at once, keyed by ActorFunction id (one query)."""
+    day = _today(on)
+    grouped: dict[int, list[Assignment]] = defaultdict(list)
+    assignments = (
+        Assignment.objects.filter(
+            current_assignments_q(day), actor_function_id__in=list(actor_function_ids)
+        )
+        .select_related("person")
+        .order_by(HOLDERS_FIRST, "starts_on", "person__last_name")
+    )
+    for assignment in assignments:
+        grouped[assignment.actor_function_id].append(assignment)
+    return grouped
+
+
+def actor_functions_with_holders(
+    *, actor: Actor, on: datetime.date | None = None
+) -> list[ActorFunction]:
+    """An actor's functions, each with ``current_assignments`` (holders first) prefetched."""
+    day = _today(on)
+    current = (
+        Assignment.objects.filter(current_assignments_q(day))
+        .select_related("person")
+        .order_by(HOLDERS_FIRST, "starts_on", "person__last_name")
+    )
+    return list(
+        ActorFunction.objects.filter(actor=actor)
+        .select_related("function")
+        .prefetch_related(Prefetch("assignments", queryset=current, to_attr="current_assignments"))
+        .order_by("function__name")
+    )
+
+
+def person_assignments(*, person: Person) -> list[Assignment]:
+    """All of a person's assignments, current and past, newest first."""
+    return list(
+        person.assignments.select_related(
+            "actor_function__actor", "actor_function__function"
+        ).order_by("-starts_on")
+    )
+
+
+def person_directory(*, q: str = "", actor_id: int | None = None) -> QuerySet[Person]:
+    people = Person.objects.select_related("actor").order_by("last_name", "first_name")
+    if q:
+        people = people.filter(
+            Q(first_name__icontains=q)
+            | Q(last_name__icontains=q)
+            | Q(title__icontains=q)
+            | Q(email__icontains=q)
+            | Q(actor__name__icontains=q)
+        )
+    if actor_id:
+        people = people.filter(actor_id=actor_id)
+    return people
+
+
+def function_catalogue() -> QuerySet[Function]:
+    return Function.objects.annotate(actor_count=Count("actor_functions")).order_by("name")
+
+
+def population_figures(*, actor: Actor) -> list[PopulationFigure]:
+    return list(actor.population_figures.order_by("-reference_date"))
+
+
+def population_figure_on(*, actor: Actor, reference_date: datetime.date) -> PopulationFigure | None:
+    """The figure for exactly that reference date; never a neighbouring one (fees depend on it)."""
+    return PopulationFigure.objects.filter(actor=actor, reference_date=reference_date).first()

@@ -1,0 +1,320 @@
+"""Every change to the actor registry goes through these functions.
+
+Views, forms, admin actions and management commands call them; each validates the domain rule
+and raises ``ValidationError`` with a message a user can act on.
+"""
+
+import csv
+import datetime
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils.translation import gettext as _
+
+from .models import Actor, ActorFunction, Assignment, Function, Person, PopulationFigure
+from .validators import normalize_org_number
+
+
+def _save_new(instance: Any) -> Any:
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def _apply(instance: Any, data: dict[str, Any]) -> Any:
+    for name, value in data.items():
+        setattr(instance, name, value)
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+def _normalized_actor_data(data: dict[str, Any]) -> dict[str, Any]:
+    data = dict(data)
+    if data.get("org_number"):
+        data["org_number"] = normalize_org_number(data["org_number"])
+    if data.get("kind") and data["kind"] != Actor.Kind.MUNICIPALITY:
+        if data.get("municipality_code"):
+            raise ValidationError(
+                {"municipality_code": _("Only municipalities have a municipality code.")}
+            )
+        if data.get("cluster"):
+            raise ValidationError({"cluster": _("Only municipalities belong to a cluster.")})
+    return data
+
+
+# --- Actors ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def actor_create(**data: Any) -> Actor:
+    return _save_new(Actor(**_normalized_actor_data(data)))
+
+
+@transaction.atomic
+def actor_update(*, actor: Actor, **data: Any) -> Actor:
+    return _apply(actor, _normalized_actor_data(data))
+
+
+# --- Functions ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def function_create(*, name: str, description: str = "") -> Function:
+    return _save_new(Function(name=name.strip(), description=description))
+
+
+@transaction.atomic
+def function_update(*, function: Function, **data: Any) -> Function:
+    return _apply(function, data)
+
+
+@transaction.atomic
+def actor_function_add(*, actor: Actor, function: Function, **data: Any) -> ActorFunction:
+    if ActorFunction.objects.filter(actor=actor, function=function).exists():
+        raise ValidationError(
+            _("%(actor)s already has the function %(function)s.")
+            % {"actor": actor, "function": function}
+        )
+    return _save_new(ActorFunction(actor=actor, function=function, **data))
+
+
+@transaction.atomic
+def actor_function_update(*, actor_function: ActorFunction, **data: Any) -> ActorFunction:
+    return _apply(actor_function, data)
+
+
+@transaction.atomic
+def actor_function_remove(*, actor_function: ActorFunction) -> None:
+    """Remove a function an actor no longer has; refused while it has assignment history."""
+    if actor_function.assignments.exists():
+        raise ValidationError(
+            _(
+                "%(function)s at %(actor)s has assignments. End them instead; the history of "
+                "who held the function is kept."
+            )
+            % {"function": actor_function.function, "actor": actor_function.actor}
+        )
+    actor_function.delete()
+
+
+# --- People and assignments -----------------------------------------------------------------
+
+
+@transaction.atomic
+def person_create(**data: Any) -> Person:
+    return _save_new(Person(**data))
+
+
+@transaction.atomic
+def person_update(*, person: Person, **data: Any) -> Person:
+    return _apply(person, data)
+
+
+def _check_assignment(assignment: Assignment) -> None:
+    assignment.full_clean()
+    if assignment.ends_on and assignment.ends_on < assignment.starts_on:
+        raise ValidationError({"ends_on": _("The assignment cannot end before it starts.")})
+    far_future = datetime.date.max
+    overlapping = Assignment.objects.filter(
+        actor_function_id=assignment.actor_function_id,
+        person_id=assignment.person_id,
+        role=assignment.role,
+        starts_on__lte=assignment.ends_on or far_future,
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=assignment.starts_on))
+    if assignment.pk:
+        overlapping = overlapping.exclude(pk=assignment.pk)
+    if overlapping.exists():
+        raise ValidationError(
+            _(
+                "%(person)s already has this assignment for part of that period. Change the "
+                "existing assignment instead."
+            )
+            % {"person": assignment.person}
+        )
+
+
+@transaction.atomic
+def assignment_create(
+    *,
+    actor_function: ActorFunction,
+    person: Person,
+    role: str = Assignment.Role.HOLDER,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+) -> Assignment:
+    assignment = Assignment(
+        actor_function=actor_function,
+        person=person,
+        role=role,
+        starts_on=starts_on,
+        ends_on=ends_on,
+    )
+    _check_assignment(assignment)
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def assignment_update(*, assignment: Assignment, **data: Any) -> Assignment:
+    for name, value in data.items():
+        setattr(assignment, name, value)
+    _check_assignment(assignment)
+    assignment.save()
+    return assignment
+
+
+@transaction.atomic
+def assignment_end(*, assignment: Assignment, ends_on: datetime.date) -> Assignment:
+    """End an assignment on a day (inclusive); the record stays as history."""
+    if ends_on < assignment.starts_on:
+        raise ValidationError(
+            {
+                "ends_on": _("The assignment cannot end before it starts (%(date)s).")
+                % {"date": assignment.starts_on.isoformat()}
+            }
+        )
+    assignment.ends_on = ends_on
+    assignment.save(update_fields=["ends_on"])
+    return assignment
+
+
+# --- Population figures ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PopulationRow:
+    line: int
+    municipality_code: str
+    reference_date: datetime.date
+    inhabitants: int
+    source: str
+
+
+@dataclass
+class PopulationImportResult:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    errors: list[str] = field(default_factory=list)
+
+
+POPULATION_COLUMNS = ["municipality_code", "reference_date", "inhabitants", "source"]
+
+
+def population_csv_parse(lines: Iterable[str]) -> tuple[list[PopulationRow], list[str]]:
+    """Parse ``municipality_code,reference_date,inhabitants[,source]`` rows.
+
+    Returns the good rows and one message per bad line (with its line number). A source that
+    contains unquoted commas (as SCB's table titles do) keeps the rest of the line.
+    """
+    rows: list[PopulationRow] = []
+    errors: list[str] = []
+    reader = csv.reader(lines)
+    header = next(reader, None)
+    if header is None:
+        return [], [_("The file is empty.")]
+    header = [column.strip().lower() for column in header]
+    if header[:3] != POPULATION_COLUMNS[:3] or (len(header) > 3 and header[3] != "source"):
+        return [], [
+            _("Line 1: the header must be %(columns)s, not %(header)s.")
+            % {"columns": ",".join(POPULATION_COLUMNS), "header": ",".join(header)}
+        ]
+    seen: dict[tuple[str, datetime.date], int] = {}
+    for fields in reader:
+        line = reader.line_num
+        if not any(value.strip() for value in fields):
+            continue
+        if len(fields) < 3:
+            errors.append(
+                _("Line %(line)s: expected at least 3 columns, found %(count)s.")
+                % {"line": line, "count": len(fields)}
+            )
+            continue
+        code, date_text, count_text = (value.strip() for value in fields[:3])
+        source = ",".join(fields[3:]).strip() or "SCB"
+        problems = []
+        if not (len(code) == 4 and code.isdigit()):
+            problems.append(_("municipality code %(code)r is not four digits") % {"code": code})
+        try:
+            reference_date = datetime.date.fromisoformat(date_text)
+        except ValueError:
+            reference_date = None
+            problems.append(
+                _("reference date %(date)r is not a date (YYYY-MM-DD)") % {"date": date_text}
+            )
+        digits = count_text.replace(" ", "").replace("\u00a0", "")
+        if not digits.isdigit() or int(digits) <= 0:
+            problems.append(
+                _("inhabitants %(count)r is not a positive whole number") % {"count": count_text}
+            )
+        if len(source) > 300:
+            problems.append(_("the source is longer than 300 characters"))
+        if problems:
+            errors.append(
+                _("Line %(line)s: %(problems)s.") % {"line": line, "problems": "; ".join(problems)}
+            )
+            continue
+        key = (code, reference_date)
+        if key in seen:
+            errors.append(
+                _("Line %(line)s: %(code)s on %(date)s is already given on line %(first)s.")
+                % {"line": line, "code": code, "date": reference_date, "first": seen[key]}
+            )
+            continue
+        seen[key] = line
+        rows.append(PopulationRow(line, code, reference_date, int(digits), source))
+    return rows, errors
+
+
+@transaction.atomic
+def population_figures_import(
+    *, rows: list[PopulationRow], dry_run: bool = False
+) -> PopulationImportResult:
+    """Import parsed rows all or nothing: any unknown municipality code imports no row."""
+    result = PopulationImportResult()
+    codes = {row.municipality_code for row in rows}
+    municipalities = {
+        actor.municipality_code: actor
+        for actor in Actor.objects.filter(kind=Actor.Kind.MUNICIPALITY, municipality_code__in=codes)
+    }
+    for row in rows:
+        if row.municipality_code not in municipalities:
+            result.errors.append(
+                _("Line %(line)s: no municipality in the registry has the code %(code)s.")
+                % {"line": row.line, "code": row.municipality_code}
+            )
+    if result.errors:
+        return result
+    existing = {
+        (figure.actor_id, figure.reference_date): figure
+        for figure in PopulationFigure.objects.filter(
+            actor__in=municipalities.values(),
+            reference_date__in={row.reference_date for row in rows},
+        )
+    }
+    for row in rows:
+        actor = municipalities[row.municipality_code]
+        figure = existing.get((actor.pk, row.reference_date))
+        if figure is None:
+            result.created += 1
+            if not dry_run:
+                PopulationFigure.objects.create(
+                    actor=actor,
+                    reference_date=row.reference_date,
+                    inhabitants=row.inhabitants,
+                    source=row.source,
+                )
+        elif (figure.inhabitants, figure.source) == (row.inhabitants, row.source):
+            result.unchanged += 1
+        else:
+            result.updated += 1
+            if not dry_run:
+                figure.inhabitants = row.inhabitants
+                figure.source = row.source
+                figure.save(update_fields=["inhabitants", "source"])
+    return result

@@ -1,0 +1,33 @@
+from django.urls import path
+
+from . import views
+
+app_name = "actors"
+
+urlpatterns = [
+    path("aktorer/", views.actor_list, name="actor_list"),
+    path("aktorer/ny/", views.actor_create, name="actor_create"),
+    path("aktorer/<int:pk>/", views.actor_detail, name="actor_detail"),
+    path("aktorer/<int:pk>/redigera/", views.actor_update, name="actor_update"),
+    path("aktorer/<int:pk>/funktioner/ny/", views.actor_function_add, name="actor_function_add"),
+    path(
+        "aktorsfunktioner/<int:pk>/redigera/",
+        views.actor_function_update,
+        name="actor_function_update",
+    ),
+    path(
+        "aktorsfunktioner/<int:pk>/ta-bort/",
+        views.actor_function_remove,
+        name="actor_function_remove",
+    ),
+    path("funktioner/", views.function_list, name="function_list"),
+    path("funktioner/ny/", views.function_create, name="function_create"),
+    path("funktioner/<int:pk>/redigera/", views.function_update, name="function_update"),
+    path("personer/", views.person_list, name="person_list"),
+    path("personer/ny/", views.person_create, name="person_create"),
+    path("personer/<int:pk>/", views.person_detail, name="person_detail"),
+    path("personer/<int:pk>/redigera/", views.person_update, name="person_update"),
+    path("uppdrag/ny/", views.assignment_create, name="assignment_create"),
+    path("uppdrag/<int:pk>/redigera/", views.assignment_update, name="assignment_update"),
+    path("uppdrag/<int:pk>/avsluta/", views.assignment_end, name="assignment_end"),
+]

@@ -1,0 +1,361 @@
+"""Pages of the actor registry: the directory and contact paths for members, forms for the
+secretariat. Views fetch, validate with a form, call a service and redirect."""
+
+from collections.abc import Callable
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Model
+from django.forms import BaseForm
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from . import selectors, services
+from .access import secretariat_required
+from .forms import (
+    ActorForm,
+    ActorFunctionForm,
+    AssignmentEndForm,
+    AssignmentForm,
+    DirectoryFilterForm,
+    FunctionForm,
+    PersonForm,
+)
+from .models import Actor, ActorFunction, Assignment, Function, Person
+
+
+def _paginate(request: HttpRequest, items: Any, per_page: int) -> Any:
+    return Paginator(items, per_page).get_page(request.GET.get("page"))
+
+
+def _form_page(
+    request: HttpRequest,
+    *,
+    form: BaseForm,
+    title: str,
+    save: Callable[[dict[str, Any]], Model],
+    success_message: str,
+    cancel_url: str,
+) -> HttpResponse:
+    """Validate a bound form, save through a service, or show the form with its errors."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            obj = save(form.cleaned_data)
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict"):
+                for field_name, errors in exc.message_dict.items():
+                    target = field_name if field_name in form.fields else None
+                    for error in errors:
+                        form.add_error(target, error)
+            else:
+                for error in exc.messages:
+                    form.add_error(None, error)
+        else:
+            messages.success(request, success_message % {"object": obj})
+            return redirect(
+                obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else cancel_url
+            )
+    return render(
+        request,
+        "actors/form.html",
+        {"form": form, "title": title, "cancel_url": cancel_url},
+        status=400 if form.is_bound and form.errors else 200,
+    )
+
+
+# --- Directory and actor pages --------------------------------------------------------------
+
+
+def actor_list(request: HttpRequest) -> HttpResponse:
+    filters = DirectoryFilterForm(request.GET or None)
+    cleaned = filters.cleaned_data if filters.is_valid() else {}
+    cluster = cleaned.get("cluster")
+    actors = selectors.actor_directory(
+        q=cleaned.get("q", "").strip(),
+        kind=cleaned.get("kind", ""),
+        cluster_id=cluster.pk if cluster else None,
+    )
+    page = _paginate(request, actors, settings.ACTORS_PER_PAGE)
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"filters": filters, "page": page, "query": query.urlencode()}
+    template = "actors/_actor_table.html" if request.htmx else "actors/actor_list.html"
+    return render(request, template, context)
+
+
+def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_object_or_404(Actor.objects.select_related("cluster", "rescue_service"), pk=pk)
+    context = {
+        "actor": actor,
+        "actor_functions": selectors.actor_functions_with_holders(actor=actor),
+        "population_figures": selectors.population_figures(actor=actor),
+        "today": timezone.localdate(),
+    }
+    return render(request, "actors/actor_detail.html", context)
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def actor_create(request: HttpRequest) -> HttpResponse:
+    return _form_page(
+        request,
+        form=ActorForm(request.POST or None),
+        title=_("New actor"),
+        save=lambda data: services.actor_create(**data),
+        success_message=_("%(object)s was created."),
+        cancel_url=reverse("actors:actor_list"),
+    )
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def actor_update(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_object_or_404(Actor, pk=pk)
+    return _form_page(
+        request,
+        form=ActorForm(request.POST or None, instance=actor),
+        title=_("Edit %(actor)s") % {"actor": actor},
+        save=lambda data: services.actor_update(actor=actor, **data),
+        success_message=_("%(object)s was saved."),
+        cancel_url=actor.get_absolute_url(),
+    )
+
+
+# --- Functions at an actor ------------------------------------------------------------------
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def actor_function_add(request: HttpRequest, pk: int) -> HttpResponse:
+    actor = get_object_or_404(Actor, pk=pk)
+
+    def save(data: dict[str, Any]) -> Actor:
+        services.actor_function_add(actor=actor, **data)
+        return actor
+
+    return _form_page(
+        request,
+        form=ActorFunctionForm(request.POST or None, actor=actor),
+        title=_("Add a function to %(actor)s") % {"actor": actor},
+        save=save,
+        success_message=_("The function was added to %(object)s."),
+        cancel_url=actor.get_absolute_url(),
+    )
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def actor_function_update(request: HttpRequest, pk: int) -> HttpResponse:
+    actor_function = get_object_or_404(
+        ActorFunction.objects.select_related("actor", "function"), pk=pk
+    )
+    actor = actor_function.actor
+
+    def save(data: dict[str, Any]) -> Actor:
+        data.pop("function", None)
+        services.actor_function_update(actor_function=actor_function, **data)
+        return actor
+
+    return _form_page(
+        request,
+        form=ActorFunctionForm(request.POST or None, instance=actor_function, actor=actor),
+        title=_("Edit %(function)s") % {"function": actor_function},
+        save=save,
+        success_message=_("The function at %(object)s was saved."),
+        cancel_url=actor.get_absolute_url(),
+    )
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def actor_function_remove(request: HttpRequest, pk: int) -> HttpResponse:
+    actor_function = get_object_or_404(
+        ActorFunction.objects.select_related("actor", "function"), pk=pk
+    )
+    actor = actor_function.actor
+    error = None
+    if request.method == "POST":
+        try:
+            services.actor_function_remove(actor_function=actor_function)
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+        else:
+            messages.success(
+                request,
+                _("%(function)s was removed from %(actor)s.")
+                % {"function": actor_function.function, "actor": actor},
+            )
+            return redirect(actor)
+    return render(
+        request,
+        "actors/confirm.html",
+        {
+            "title": _("Remove %(function)s from %(actor)s?")
+            % {"function": actor_function.function, "actor": actor},
+            "explanation": _(
+                "The function is removed from the actor. This is only possible while nobody has "
+                "been assigned to it."
+            ),
+            "error": error,
+            "confirm_label": _("Remove the function"),
+            "cancel_url": actor.get_absolute_url(),
+        },
+        status=400 if error else 200,
+    )
+
+
+# --- Function catalogue ---------------------------------------------------------------------
+
+
+def function_list(request: HttpRequest) -> HttpResponse:
+    page = _paginate(request, selectors.function_catalogue(), 50)
+    return render(request, "actors/function_list.html", {"page": page})
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def function_create(request: HttpRequest) -> HttpResponse:
+    return _form_page(
+        request,
+        form=FunctionForm(request.POST or None),
+        title=_("New function"),
+        save=lambda data: services.function_create(**data),
+        success_message=_("%(object)s was created."),
+        cancel_url=reverse("actors:function_list"),
+    )
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def function_update(request: HttpRequest, pk: int) -> HttpResponse:
+    function = get_object_or_404(Function, pk=pk)
+    return _form_page(
+        request,
+        form=FunctionForm(request.POST or None, instance=function),
+        title=_("Edit %(function)s") % {"function": function},
+        save=lambda data: services.function_update(function=function, **data),
+        success_message=_("%(object)s was saved."),
+        cancel_url=reverse("actors:function_list"),
+    )
+
+
+# --- People ---------------------------------------------------------------------------------
+
+
+def person_list(request: HttpRequest) -> HttpResponse:
+    q = request.GET.get("q", "").strip()[:100]
+    page = _paginate(request, selectors.person_directory(q=q), 50)
+    return render(request, "actors/person_list.html", {"page": page, "q": q})
+
+
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person.objects.select_related("actor", "user"), pk=pk)
+    context = {
+        "person": person,
+        "assignments": selectors.person_assignments(person=person),
+        "today": timezone.localdate(),
+    }
+    return render(request, "actors/person_detail.html", context)
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    initial = {"actor": request.GET.get("actor")} if request.GET.get("actor") else None
+    return _form_page(
+        request,
+        form=PersonForm(request.POST or None, initial=initial),
+        title=_("New person"),
+        save=lambda data: services.person_create(**data),
+        success_message=_("%(object)s was created."),
+        cancel_url=reverse("actors:person_list"),
+    )
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def person_update(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=pk)
+    return _form_page(
+        request,
+        form=PersonForm(request.POST or None, instance=person),
+        title=_("Edit %(person)s") % {"person": person},
+        save=lambda data: services.person_update(person=person, **data),
+        success_message=_("%(object)s was saved."),
+        cancel_url=person.get_absolute_url(),
+    )
+
+
+# --- Assignments ----------------------------------------------------------------------------
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def assignment_create(request: HttpRequest) -> HttpResponse:
+    initial = {
+        key: request.GET[key] for key in ("actor_function", "person", "role") if key in request.GET
+    }
+
+    def save(data: dict[str, Any]) -> Person:
+        return services.assignment_create(**data).person
+
+    return _form_page(
+        request,
+        form=AssignmentForm(request.POST or None, initial=initial),
+        title=_("New assignment"),
+        save=save,
+        success_message=_("The assignment of %(object)s was saved."),
+        cancel_url=reverse("actors:person_list"),
+    )
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def assignment_update(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = get_object_or_404(Assignment.objects.select_related("person"), pk=pk)
+
+    def save(data: dict[str, Any]) -> Person:
+        return services.assignment_update(assignment=assignment, **data).person
+
+    return _form_page(
+        request,
+        form=AssignmentForm(request.POST or None, instance=assignment),
+        title=_("Edit assignment"),
+        save=save,
+        success_message=_("The assignment of %(object)s was saved."),
+        cancel_url=assignment.person.get_absolute_url(),
+    )
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
+    assignment = get_object_or_404(
+        Assignment.objects.select_related(
+            "person", "actor_function__actor", "actor_function__function"
+        ),
+        pk=pk,
+    )
+    form = AssignmentEndForm(request.POST or None, initial={"ends_on": timezone.localdate()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.assignment_end(assignment=assignment, ends_on=form.cleaned_data["ends_on"])
+        except ValidationError as exc:
+            for error in exc.messages:
+                form.add_error("ends_on", error)
+        else:
+            messages.success(request, _("The assignment was ended."))
+            return redirect(assignment.person)
+    return render(
+        request,
+        "actors/assignment_end.html",
+        {"form": form, "assignment": assignment},
+        status=400 if form.errors else 200,
+    )

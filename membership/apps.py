@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MembershipConfig(AppConfig):
+    """Agreements, fee schedules and invoicing (filled by the membership issue)."""
+
+    name = "membership"
+    verbose_name = _("Membership and fees")

@@ -1,0 +1,25 @@
+"""Test override: the real PostgreSQL and Redis of the machine, unless the environment says else.
+
+``TEST_DATABASE_URL`` and ``TEST_REDIS_URL`` point the suite elsewhere (e.g. a CI service).
+"""
+
+import os
+
+os.environ["DATABASE_URL"] = os.environ.get(
+    "TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ssr_portal"
+)
+os.environ["REDIS_URL"] = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "on")
+os.environ["DEBUG"] = "off"
+os.environ.setdefault("SECRET_KEY", "test-" + "k" * 60)
+os.environ["SECURE_SSL_REDIRECT"] = "off"
+
+from .settings import *  # noqa: E402, F403
+
+# Tests render templates without collectstatic.
+STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+LANGUAGE_CODE = "sv"
+# No collectstatic in tests: the finders serve the files, WhiteNoise has no root to scan.
+STATIC_ROOT = None

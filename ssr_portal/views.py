@@ -1,0 +1,71 @@
+"""Site-wide pages: the home page, the accessibility statement and the health endpoint."""
+
+import redis
+from django.conf import settings
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from actors import selectors as actor_selectors
+from actors.models import Person
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    person = Person.objects.filter(user=request.user).select_related("actor").first()
+    assignments = (
+        [
+            a
+            for a in actor_selectors.person_assignments(person=person)
+            if a.is_current_on(timezone.localdate())
+        ]
+        if person
+        else []
+    )
+    return render(request, "home.html", {"person": person, "assignments": assignments})
+
+
+@login_not_required
+@require_GET
+def accessibility_statement(request: HttpRequest) -> HttpResponse:
+    return render(request, "accessibility.html")
+
+
+def _check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+        cursor.fetchone()
+    return "ok"
+
+
+def _check_redis() -> str:
+    if not settings.REDIS_URL:
+        return "not configured"
+    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+    try:
+        client.ping()
+    finally:
+        client.close()
+    return "ok"
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Liveness for load balancers: 200 when the database (and Redis, if configured) answer."""
+    checks = {}
+    healthy = True
+    for name, check in (("database", _check_database), ("redis", _check_redis)):
+        try:
+            checks[name] = check()
+        except Exception as exc:  # any failure of a dependency is a 503, never a 500
+            checks[name] = f"error: {exc.__class__.__name__}"
+            healthy = False
+    return JsonResponse(
+        {"status": "ok" if healthy else "unavailable", "checks": checks},
+        status=200 if healthy else 503,
+    )

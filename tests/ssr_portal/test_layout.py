@@ -1,0 +1,79 @@
+import re
+
+import pytest
+from django.contrib.staticfiles import finders
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+def test_login_page_is_swedish_with_landmarks_and_a_skip_link(anonymous):
+    page = anonymous.get(reverse("login")).content.decode()
+    assert '<html lang="sv">' in page
+    assert 'class="skip-link" href="#main"' in page
+    assert '<main id="main"' in page and "<footer" in page
+    assert "Logga in" in page
+    assert 'href="/tillganglighet/"' in page
+
+
+def test_no_asset_comes_from_another_host(anonymous, member):
+    for client, url in ((anonymous, reverse("login")), (member, reverse("actors:actor_list"))):
+        page = client.get(url).content.decode()
+        sources = re.findall(r'<(?:script|link|img)[^>]+(?:src|href)="([^"]+)"', page)
+        assert sources, "the page loads its stylesheet and htmx"
+        assert all(src.startswith("/static/") for src in sources), sources
+
+
+def test_htmx_and_the_stylesheet_are_served_locally(anonymous):
+    page = anonymous.get(reverse("login")).content.decode()
+    htmx = re.search(r'<script src="/static/([^"]+htmx[^"]*)"', page).group(1)
+    assert finders.find(htmx)
+    assert finders.find("css/portal.css")
+
+
+def test_pages_require_login(anonymous):
+    for url in (reverse("home"), reverse("actors:actor_list")):
+        response = anonymous.get(url)
+        assert response.status_code == 302
+        assert response["Location"] == f"{reverse('login')}?next={url}"
+
+
+def test_login_and_logout(anonymous, member_user):
+    response = anonymous.post(
+        reverse("login"), {"username": "maja", "password": "correct-horse-battery"}
+    )
+    assert response.status_code == 302 and response["Location"] == reverse("home")
+    home = anonymous.get(reverse("home")).content.decode()
+    assert "Välkommen, Maja Medlem" in home
+    anonymous.post(reverse("logout"))
+    assert anonymous.get(reverse("home")).status_code == 302
+
+
+def test_wrong_password_is_a_clear_swedish_error(anonymous, member_user):
+    response = anonymous.post(reverse("login"), {"username": "maja", "password": "fel"})
+    assert response.status_code == 200
+    assert "korrekt användarnamn och lösenord" in response.content.decode()
+
+
+def test_home_lists_my_current_functions(member, member_user):
+    page = member.get(reverse("home")).content.decode()
+    assignment = member_user.person.assignments.get()
+    assert assignment.actor_function.function.name in page
+
+
+def test_english_is_available(member):
+    member.post(reverse("set_language"), {"language": "en", "next": "/aktorer/"})
+    page = member.get(reverse("actors:actor_list")).content.decode()
+    assert '<html lang="en">' in page
+    assert "Actors" in page
+
+
+def test_secretariat_sees_edit_links_members_do_not(member, secretariat):
+    assert "Ny aktör" not in member.get(reverse("actors:actor_list")).content.decode()
+    assert "Ny aktör" in secretariat.get(reverse("actors:actor_list")).content.decode()
+
+
+def test_404_page_is_in_the_portal_design(member):
+    response = member.get("/finns-inte/")
+    assert response.status_code == 404
+    assert "Sidan hittades inte" in response.content.decode()

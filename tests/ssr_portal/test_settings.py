@@ -1,0 +1,129 @@
+"""The settings module read from the environment, checked in fresh processes."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+# Variables the settings module reads; the subprocesses start without the test run's values.
+SETTINGS_PREFIXES = (
+    "DJANGO_",
+    "DATABASE_",
+    "REDIS_",
+    "SECRET_",
+    "DEBUG",
+    "EMAIL_",
+    "CELERY_",
+    "SECURE_",
+    "ALLOWED_",
+    "SITE_",
+    "TEST_",
+    "USE_X_",
+    "CSRF_",
+)
+
+
+def run(args: list[str], **env: str) -> subprocess.CompletedProcess:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(SETTINGS_PREFIXES)}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
+    )
+
+
+def run_python(code: str, **env: str) -> subprocess.CompletedProcess:
+    return run(["-c", code], **env)
+
+
+def manage(*args: str, **env: str) -> subprocess.CompletedProcess:
+    return run(["manage.py", *args], **env)
+
+
+EMBEDDED = """
+import django, os
+os.environ['DJANGO_SETTINGS_MODULE'] = 'ssr_portal.settings'
+django.setup()
+from django.conf import settings as s
+print(s.DATABASES['default']['ENGINE'], s.CELERY_TASK_ALWAYS_EAGER, s.EMAIL_BACKEND, s.DEBUG,
+      s.LANGUAGE_CODE, s.TIME_ZONE, s.USE_TZ)
+"""
+
+
+def test_nothing_set_gives_the_embedded_default():
+    result = run_python(EMBEDDED)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "django.db.backends.sqlite3",
+        "True",
+        "django.core.mail.backends.console.EmailBackend",
+        "True",
+        "sv",
+        "Europe/Stockholm",
+        "True",
+    ]
+
+
+def test_environment_selects_postgres_redis_and_smtp():
+    result = run_python(
+        EMBEDDED,
+        DATABASE_URL="postgres://ssr:secret@db:5432/ssr",
+        REDIS_URL="redis://redis:6379/0",
+        EMAIL_URL="smtp://mail.example.org:25",
+    )
+    assert result.returncode == 0, result.stderr
+    engine, eager, backend, *_ = result.stdout.split()
+    assert engine == "django.db.backends.postgresql"
+    assert eager == "False"
+    assert backend == "django.core.mail.backends.smtp.EmailBackend"
+
+
+def test_debug_off_refuses_the_default_secret_key():
+    result = run_python(EMBEDDED, DEBUG="off")
+    assert result.returncode != 0
+    assert "SECRET_KEY must be set" in result.stderr
+
+
+PRODUCTION = {
+    "DEBUG": "off",
+    "SECRET_KEY": "p" * 20 + "r0duct10n-s3cr3t-k3y-that-is-long-enough-&-random",
+    "ALLOWED_HOSTS": "portal.example.org",
+    "SITE_URL": "https://portal.example.org",
+    "DATABASE_URL": "sqlite:////tmp/ssr-check-deploy.sqlite3",
+}
+
+
+def test_check_deploy_passes_with_production_values():
+    result = manage("check", "--deploy", "--fail-level", "WARNING", **PRODUCTION)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_security_headers_on_a_page(client):
+    response = client.get("/konto/logga-in/", secure=True)
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "max-age=" in response["Strict-Transport-Security"]
+
+
+def test_celery_is_json_only_with_time_limits():
+    from ssr_portal.celery import app
+
+    assert app.conf.accept_content == ["json"]
+    assert app.conf.task_serializer == "json"
+    assert app.conf.result_serializer == "json"
+    assert app.conf.task_time_limit == settings.CELERY_TASK_TIME_LIMIT > 0
+    assert 0 < app.conf.task_soft_time_limit < app.conf.task_time_limit
+    assert app.conf.broker_url == settings.REDIS_URL
+
+
+def test_all_apps_are_installed():
+    for app in ("actors", "forums", "incidents", "membership", "guardian", "simple_history"):
+        assert app in settings.INSTALLED_APPS
