@@ -138,3 +138,27 @@ class AssignmentForm(forms.ModelForm):
 
 class AssignmentEndForm(forms.Form):
     ends_on = forms.DateField(label=_("Last day"), widget=DateInput())
+
+
+class PopulationImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_(
+            "Columns municipality_code,reference_date,inhabitants and optionally source "
+            "(e.g. 0126,2025-12-31,115000,SCB). UTF-8."
+        ),
+    )
+    dry_run = forms.BooleanField(
+        label=_("Only check the file, import nothing"), required=False, initial=True
+    )
+
+    max_size = 2 * 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.max_size:
+            raise ValidationError(_("The file is larger than 2 MB."))
+        try:
+            return upload.read().decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ValidationError(_("The file is not UTF-8 text.")) from exc

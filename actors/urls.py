@@ -20,6 +20,7 @@ urlpatterns = [
         views.actor_function_remove,
         name="actor_function_remove",
     ),
+    path("folkmangd/importera/", views.population_import, name="population_import"),
     path("funktioner/", views.function_list, name="function_list"),
     path("funktioner/ny/", views.function_create, name="function_create"),
     path("funktioner/<int:pk>/redigera/", views.function_update, name="function_update"),

@@ -27,6 +27,7 @@ from .forms import (
     DirectoryFilterForm,
     FunctionForm,
     PersonForm,
+    PopulationImportForm,
 )
 from .models import Actor, ActorFunction, Assignment, Function, Person
 
@@ -358,4 +359,33 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
         "actors/assignment_end.html",
         {"form": form, "assignment": assignment},
         status=400 if form.errors else 200,
+    )
+
+
+# --- Population figures ---------------------------------------------------------------------
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def population_import(request: HttpRequest) -> HttpResponse:
+    """Upload SCB's figures; check first, then import all rows or none."""
+    form = PopulationImportForm(request.POST or None, request.FILES or None)
+    result = errors = None
+    if request.method == "POST" and form.is_valid():
+        rows, errors = services.population_csv_parse(form.cleaned_data["file"].splitlines())
+        if not errors:
+            dry_run = form.cleaned_data["dry_run"]
+            result = services.population_figures_import(rows=rows, dry_run=dry_run)
+            errors = result.errors
+            if not errors and not dry_run:
+                messages.success(
+                    request,
+                    _("Imported %(count)s population figures.") % {"count": len(rows)},
+                )
+                return redirect("actors:population_import")
+    return render(
+        request,
+        "actors/population_import.html",
+        {"form": form, "errors": errors, "result": result},
+        status=400 if (form.errors or errors) else 200,
     )

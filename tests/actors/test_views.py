@@ -54,6 +54,7 @@ SECRETARIAT_PAGES = [
     ("actors:assignment_create", {}),
     ("actors:assignment_update", {"pk": "assignment"}),
     ("actors:assignment_end", {"pk": "assignment"}),
+    ("actors:population_import", {}),
 ]
 PUBLIC_PAGES = [("accessibility", {})]
 LOGIN_PAGES = [("login", {})]
@@ -409,3 +410,54 @@ def test_secretariat_creates_and_edits_a_function(secretariat):
     assert function.name == "Tjänsteman i beredskap"
     duplicate = secretariat.post(reverse("actors:function_create"), {"name": function.name})
     assert duplicate.status_code == 400
+
+
+# --- Population import page -----------------------------------------------------------------
+
+
+def upload(secretariat, text: str, dry_run: bool):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    data = {"file": SimpleUploadedFile("folkmangd.csv", text.encode("utf-8"), "text/csv")}
+    if dry_run:
+        data["dry_run"] = "on"
+    return secretariat.post(reverse("actors:population_import"), data)
+
+
+def test_population_import_page_checks_then_imports(secretariat):
+    from actors.models import PopulationFigure
+
+    MunicipalityFactory(municipality_code="0126")
+    text = "municipality_code,reference_date,inhabitants\n0126,2025-12-31,115000\n"
+
+    checked = upload(secretariat, text, dry_run=True)
+    assert checked.status_code == 200
+    assert "Filen är korrekt" in checked.content.decode()
+    assert PopulationFigure.objects.count() == 0
+
+    imported = upload(secretariat, text, dry_run=False)
+    assert imported.status_code == 302
+    assert PopulationFigure.objects.get().inhabitants == 115000
+
+
+def test_population_import_page_lists_bad_rows_and_imports_nothing(secretariat):
+    from actors.models import PopulationFigure
+
+    MunicipalityFactory(municipality_code="0126")
+    text = "municipality_code,reference_date,inhabitants\n0126,2025-12-31,1\n0126,igår,5\n"
+    response = upload(secretariat, text, dry_run=False)
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "Inget importerades" in page and "Rad 3" in page
+    assert PopulationFigure.objects.count() == 0
+
+
+def test_population_import_page_refuses_a_binary_file(secretariat):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    response = secretariat.post(
+        reverse("actors:population_import"),
+        {"file": SimpleUploadedFile("x.csv", b"\xff\xfe\x00bad", "text/csv")},
+    )
+    assert response.status_code == 400
+    assert "inte UTF-8" in response.content.decode()
