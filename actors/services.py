@@ -6,7 +6,7 @@ and raises ``ValidationError`` with a message a user can act on.
 
 import csv
 import datetime
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -17,6 +17,18 @@ from django.utils.translation import gettext as _
 
 from .models import Actor, ActorFunction, Assignment, Function, Person, PopulationFigure
 from .validators import normalize_org_number
+
+# Apps that keep data derived from assignments (forum access) register a callable here in their
+# AppConfig.ready(); it is called with the ids of the users whose assignments changed, inside the
+# same transaction. A plain list, not a signal: the call sites below are the only ones.
+assignment_listeners: list[Callable[[set[int]], None]] = []
+
+
+def _assignments_changed(*user_ids: int | None) -> None:
+    ids = {user_id for user_id in user_ids if user_id}
+    if ids:
+        for listener in assignment_listeners:
+            listener(ids)
 
 
 def _save_new(instance: Any) -> Any:
@@ -112,7 +124,10 @@ def person_create(**data: Any) -> Person:
 
 @transaction.atomic
 def person_update(*, person: Person, **data: Any) -> Person:
-    return _apply(person, data)
+    previous_user_id = Person.objects.values_list("user_id", flat=True).get(pk=person.pk)
+    person = _apply(person, data)
+    _assignments_changed(previous_user_id, person.user_id)
+    return person
 
 
 def _check_assignment(assignment: Assignment) -> None:
@@ -156,15 +171,18 @@ def assignment_create(
     )
     _check_assignment(assignment)
     assignment.save()
+    _assignments_changed(person.user_id)
     return assignment
 
 
 @transaction.atomic
 def assignment_update(*, assignment: Assignment, **data: Any) -> Assignment:
+    previous_user_id = assignment.person.user_id
     for name, value in data.items():
         setattr(assignment, name, value)
     _check_assignment(assignment)
     assignment.save()
+    _assignments_changed(previous_user_id, assignment.person.user_id)
     return assignment
 
 
@@ -180,6 +198,7 @@ def assignment_end(*, assignment: Assignment, ends_on: datetime.date) -> Assignm
         )
     assignment.ends_on = ends_on
     assignment.save(update_fields=["ends_on"])
+    _assignments_changed(assignment.person.user_id)
     return assignment
 
 

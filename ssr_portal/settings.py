@@ -223,3 +223,5 @@ LOGGING = {
 # Name of the group whose members run the network (samordningskansliet).
 SECRETARIAT_GROUP = "secretariat"
 ACTORS_PER_PAGE = env.int("ACTORS_PER_PAGE", default=25)
+ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
+DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

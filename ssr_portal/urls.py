@@ -29,4 +29,5 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("actors.urls")),
+    path("", include("forums.urls")),
 ]

@@ -12,20 +12,29 @@ from django.views.decorators.http import require_GET
 
 from actors import selectors as actor_selectors
 from actors.models import Person
+from forums import selectors as forum_selectors
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """A member's start: my functions, my forums, my next meetings, my actor's open actions."""
     person = Person.objects.filter(user=request.user).select_related("actor").first()
+    today = timezone.localdate()
     assignments = (
-        [
-            a
-            for a in actor_selectors.person_assignments(person=person)
-            if a.is_current_on(timezone.localdate())
-        ]
+        [a for a in actor_selectors.person_assignments(person=person) if a.is_current_on(today)]
         if person
         else []
     )
-    return render(request, "home.html", {"person": person, "assignments": assignments})
+    action_items = (
+        list(forum_selectors.open_action_items_for_actor(actor=person.actor)[:10]) if person else []
+    )
+    context = {
+        "person": person,
+        "assignments": assignments,
+        "forums": list(forum_selectors.forums_visible_to(request.user)[:20]),
+        "meetings": list(forum_selectors.meetings_for_user(request.user, upcoming_only=True)[:5]),
+        "action_items": action_items,
+    }
+    return render(request, "home.html", context)
 
 
 @login_not_required

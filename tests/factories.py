@@ -102,3 +102,56 @@ class PopulationFigureFactory(factory.django.DjangoModelFactory):
     actor = factory.SubFactory(MunicipalityFactory)
     reference_date = datetime.date(2024, 12, 31)
     inhabitants = 50000
+
+
+# --- forums ---------------------------------------------------------------------------------
+
+from forums.models import CollaborationLevel, Forum, Meeting, Seat  # noqa: E402
+
+
+class LevelFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CollaborationLevel
+        django_get_or_create = ["name"]
+
+    name = "Regionalt samordnande"
+    position = 2
+
+
+class ForumFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Forum
+
+    name = factory.Sequence(lambda n: f"Forum {n}")
+    level = factory.SubFactory(LevelFactory)
+    convening_actor = factory.SubFactory(ActorFactory, kind=Actor.Kind.COUNTY_ADMINISTRATIVE_BOARD)
+    activated_name = factory.Sequence(lambda n: f"Aktiverat forum {n}")
+
+
+class SeatFactory(factory.django.DjangoModelFactory):
+    """A seat for an actor's function (the ActorFunction is made to match)."""
+
+    class Meta:
+        model = Seat
+        skip_postgeneration_save = True
+
+    forum = factory.SubFactory(ForumFactory)
+    actor = factory.SubFactory(ActorFactory)
+    function = factory.SubFactory(FunctionFactory)
+
+    @factory.post_generation
+    def ensure_function(self, create, extracted, **kwargs):
+        if create and self.actor_id:
+            ActorFunction.objects.get_or_create(actor=self.actor, function=self.function)
+
+
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Meeting
+
+    forum = factory.SubFactory(ForumFactory)
+    starts_at = factory.LazyFunction(
+        lambda: datetime.datetime(2026, 12, 1, 9, 0, tzinfo=datetime.UTC)
+    )
+    ends_at = factory.LazyAttribute(lambda o: o.starts_at + datetime.timedelta(hours=2))
+    location = "Länsstyrelsen"

@@ -6,6 +6,7 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from actors.models import Actor, ActorFunction, Function, MunicipalCluster, PopulationFigure
+from forums.models import Forum, Seat
 from tests.factories import MunicipalityFactory
 
 pytestmark = pytest.mark.django_db
@@ -65,9 +66,13 @@ def test_load_ssr_defaults_never_overwrites_or_restores_what_the_secretariat_cha
     nacka.short_name = "Nacka (redigerad)"
     nacka.org_number = "212000-0167"
     nacka.save()
-    Actor.objects.get(name="Stockholms hamnar").delete()
+    hamnar = Actor.objects.get(name="Stockholms hamnar")
+    Seat.objects.filter(actor=hamnar).delete()
+    hamnar.delete()
+    Seat.objects.filter(function__name="Ledningscentral").delete()
     Function.objects.get(name="Ledningscentral").actor_functions.all().delete()
     Function.objects.get(name="Ledningscentral").delete()
+    Forum.objects.get(name="Ledningscentralernas samverkan").delete()
 
     run("load_ssr_defaults")
 
@@ -75,11 +80,12 @@ def test_load_ssr_defaults_never_overwrites_or_restores_what_the_secretariat_cha
     assert nacka.short_name == "Nacka (redigerad)"
     assert not Actor.objects.filter(name="Stockholms hamnar").exists()
     assert not Function.objects.filter(name="Ledningscentral").exists()
+    assert not Forum.objects.filter(name="Ledningscentralernas samverkan").exists()
 
 
 def test_load_ssr_defaults_dry_run_writes_nothing():
     out, _ = run("load_ssr_defaults", dry_run=True)
-    assert "Would create" in out and "37 actors" in out
+    assert "Would create" in out and "37 actors" in out and "4 forums" in out
     assert Actor.objects.count() == 0
 
 

@@ -1,4 +1,5 @@
-"""Load SSR's default data: the 37 parties, municipal clusters, functions, cited population.
+"""Load SSR's default data: the 37 parties, municipal clusters, functions, cited population,
+the collaboration levels and the standing forums with their seats.
 
 Why: a new installation (and every ``make run``) needs the network's parties without typing them
 in. Running it again changes nothing; it never overwrites what the secretariat edited.
@@ -8,10 +9,11 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from actors.defaults import ssr_defaults_load
+from forums.defaults import forum_defaults_load
 
 
 class Command(BaseCommand):
-    help = "Load SSR's default actors, clusters, functions and cited population figures."
+    help = "Load SSR's default actors, clusters, functions, population figures and forums."
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -20,7 +22,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool = False, verbosity: int = 1, **options):
         with transaction.atomic():
-            report = ssr_defaults_load()
+            report = forum_defaults_load(ssr_defaults_load())
             if dry_run:
                 transaction.set_rollback(True)
         if verbosity:

@@ -4,6 +4,7 @@ Why: a newcomer should be able to log in and look around at once. The passwords 
 printed, so the command refuses to run when DEBUG is off unless ``--force`` is given.
 """
 
+import datetime
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -13,7 +14,11 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
-from actors.models import Actor, ActorFunction, Assignment, Function, Person
+from actors.models import Actor, ActorFunction, Assignment, Function, MunicipalCluster, Person
+from forums.models import ClusterRepresentation, Forum, Meeting
+from forums.services import forum_access_sync
+
+DEMO_NOTE = "Demo – ej verklig klusterindelning"
 
 
 @dataclass(frozen=True)
@@ -58,6 +63,24 @@ DEMO_USERS = [
         "Huddinge kommun",
         "Säkerhetschef",
         role=Assignment.Role.DEPUTY,
+    ),
+    DemoUser(
+        "anders.polisen",
+        "ssr-demo-medlem-4",
+        "Anders",
+        "Lund",
+        "Säkerhetschef",
+        "Polismyndigheten Region Stockholm",
+        "Säkerhetschef",
+    ),
+    DemoUser(
+        "sofia.region",
+        "ssr-demo-medlem-5",
+        "Sofia",
+        "Nyberg",
+        "Regiondirektör",
+        "Region Stockholm",
+        "Högsta tjänsteperson",
     ),
     DemoUser(
         "maria.polisen",
@@ -130,6 +153,49 @@ class Command(BaseCommand):
                     )
             role = "sekretariat" if demo.secretariat else "medlem"
             lines.append(f"  {demo.username:<16} {demo.password:<22} {role}, {actor.display_name}")
+        self._demo_cluster(today)
+        self._demo_meeting(secretariat_user=user_model.objects.get(username="sekretariat"))
+        forum_access_sync()
         if verbosity:
             self.stdout.write("Demo logins (only for local use):")
             self.stdout.write("\n".join(lines))
+
+    def _demo_cluster(self, today):
+        """Place Huddinge in cluster Syd as its representative, marked as demo data."""
+        cluster = MunicipalCluster.objects.filter(name="Syd").first()
+        huddinge = Actor.objects.filter(municipality_code="0126").first()
+        if (
+            not cluster
+            or not huddinge
+            or ClusterRepresentation.objects.filter(cluster=cluster).exists()
+        ):
+            return
+        if huddinge.cluster_id is None:
+            huddinge.cluster = cluster
+            huddinge.save(update_fields=["cluster"])
+        ClusterRepresentation.objects.create(
+            cluster=cluster,
+            municipality=huddinge,
+            starts_on=today.replace(month=1, day=1),
+            note=DEMO_NOTE,
+        )
+
+    def _demo_meeting(self, *, secretariat_user):
+        forum = Forum.objects.filter(name="Regional samordningsgrupp").first()
+        if not forum or forum.meetings.exists():
+            return
+        start = timezone.localtime().replace(hour=9, minute=0, second=0, microsecond=0)
+        start += datetime.timedelta(days=7)
+        meeting = Meeting.objects.create(
+            forum=forum,
+            title="Regional samordningsgrupp (demo)",
+            starts_at=start,
+            ends_at=start + datetime.timedelta(hours=2),
+            location="Länsstyrelsen, Hantverkargatan 29, Stockholm",
+            created_by=secretariat_user,
+        )
+        for position, title in enumerate(
+            ["Mötets öppnande", "Lägesbild från aktörerna", "Övningsplanering", "Övriga frågor"],
+            start=1,
+        ):
+            meeting.agenda_items.create(position=position, title=title)

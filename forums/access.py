@@ -1,0 +1,49 @@
+"""Object-level access to forums and what hangs off them (guardian's ``view_forum``)."""
+
+from typing import Any
+
+from django.http import Http404
+
+from actors.access import is_secretariat
+
+from .models import Attachment, Forum, Meeting, Minutes, SharingLevel
+
+VIEW_FORUM = "forums.view_forum"
+
+
+def can_view_forum(user: Any, forum: Forum) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return is_secretariat(user) or user.has_perm(VIEW_FORUM, forum)
+
+
+def can_read_minutes(user: Any, minutes: Minutes) -> bool:
+    """Seat holders read their forum's minutes; others only approved ones shared wider."""
+    if can_view_forum(user, minutes.meeting.forum):
+        return True
+    return (
+        getattr(user, "is_authenticated", False)
+        and minutes.is_approved
+        and minutes.sharing_level in (SharingLevel.NETWORK, SharingLevel.PUBLIC)
+    )
+
+
+def can_download(user: Any, attachment: Attachment) -> bool:
+    if can_view_forum(user, attachment.meeting.forum):
+        return True
+    return getattr(user, "is_authenticated", False) and attachment.sharing_level in (
+        SharingLevel.NETWORK,
+        SharingLevel.PUBLIC,
+    )
+
+
+def forum_for(user: Any, forum: Forum) -> Forum:
+    """The forum if the user may see it; 404 otherwise, so ids reveal nothing."""
+    if not can_view_forum(user, forum):
+        raise Http404
+    return forum
+
+
+def meeting_for(user: Any, meeting: Meeting) -> Meeting:
+    forum_for(user, meeting.forum)
+    return meeting

@@ -1,0 +1,521 @@
+"""Every change to forums, seats and meetings goes through these functions."""
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import Max, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
+
+from actors.models import Actor, MunicipalCluster
+
+from . import selectors
+from .files import check_upload
+from .models import (
+    ActionItem,
+    AgendaItem,
+    Attachment,
+    Attendance,
+    ClusterRepresentation,
+    Decision,
+    DecisionCounter,
+    Forum,
+    ForumUserObjectPermission,
+    Meeting,
+    Minutes,
+    MinutesRecipient,
+    Mode,
+    Seat,
+)
+
+
+def _clean_save(instance: Any) -> Any:
+    instance.full_clean()
+    instance.save()
+    return instance
+
+
+# --- Access ---------------------------------------------------------------------------------
+
+
+def _view_forum_permission() -> Permission:
+    return Permission.objects.get(content_type__app_label="forums", codename="view_forum")
+
+
+@transaction.atomic
+def forum_access_sync(
+    *,
+    forum_ids: Iterable[int] | None = None,
+    user_ids: Iterable[int] | None = None,
+    on: datetime.date | None = None,
+) -> tuple[int, int]:
+    """Grant ``view_forum`` to exactly the seat holders and deputies of the day; withdraw the rest.
+
+    Scoped to some forums and/or users (or everything). Returns (granted, withdrawn).
+    """
+    forum_ids = set(forum_ids) if forum_ids is not None else None
+    user_ids = set(user_ids) if user_ids is not None else None
+    wanted = selectors.access_pairs(forum_ids=forum_ids, user_ids=user_ids, on=on)
+    permission = _view_forum_permission()
+    existing_rows = ForumUserObjectPermission.objects.filter(permission=permission)
+    if forum_ids is not None:
+        existing_rows = existing_rows.filter(content_object_id__in=forum_ids)
+    if user_ids is not None:
+        existing_rows = existing_rows.filter(user_id__in=user_ids)
+    existing = {
+        (row["user_id"], row["content_object_id"]): row["pk"]
+        for row in existing_rows.values("pk", "user_id", "content_object_id")
+    }
+    to_withdraw = [pk for pair, pk in existing.items() if pair not in wanted]
+    to_grant = [
+        ForumUserObjectPermission(
+            user_id=user_id, content_object_id=forum_id, permission=permission
+        )
+        for user_id, forum_id in wanted - existing.keys()
+    ]
+    ForumUserObjectPermission.objects.filter(pk__in=to_withdraw).delete()
+    ForumUserObjectPermission.objects.bulk_create(to_grant)
+    return len(to_grant), len(to_withdraw)
+
+
+def forum_access_sync_users(user_ids: set[int]) -> None:
+    """Listener for the actors app: someone's assignments or login changed."""
+    forum_access_sync(user_ids=user_ids)
+
+
+# --- Forums and seats -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def forum_create(**data: Any) -> Forum:
+    return _clean_save(Forum(**data))
+
+
+@transaction.atomic
+def forum_update(*, forum: Forum, **data: Any) -> Forum:
+    for name, value in data.items():
+        setattr(forum, name, value)
+    _clean_save(forum)
+    forum_access_sync(forum_ids={forum.pk})
+    return forum
+
+
+@transaction.atomic
+def forum_mode_set(*, forum: Forum, mode: str) -> Forum:
+    """Switch a forum into its activated form or back (called when a level is activated)."""
+    if mode == Mode.ACTIVATED and not forum.has_activated_form:
+        raise ValidationError(
+            _("%(forum)s has no activated form.") % {"forum": forum.name}, code="no_activated_form"
+        )
+    if forum.mode != mode:
+        forum.mode = mode
+        forum.save(update_fields=["mode"])
+    return forum
+
+
+def _check_seat(seat: Seat) -> None:
+    seat.full_clean(exclude=["forum"])
+    if bool(seat.actor_id) == bool(seat.cluster_id):
+        raise ValidationError(_("A seat belongs to either an actor or a municipal cluster."))
+    if seat.actor_id and not selectors.actor_has_function(
+        actor=seat.actor, function_id=seat.function_id
+    ):
+        raise ValidationError(
+            {
+                "function": _(
+                    "%(actor)s has no function %(function)s. Add the function to the actor first."
+                )
+                % {"actor": seat.actor, "function": seat.function}
+            }
+        )
+    duplicates = Seat.objects.filter(forum_id=seat.forum_id, function_id=seat.function_id)
+    duplicates = (
+        duplicates.filter(actor_id=seat.actor_id)
+        if seat.actor_id
+        else duplicates.filter(cluster_id=seat.cluster_id)
+    )
+    if seat.pk:
+        duplicates = duplicates.exclude(pk=seat.pk)
+    if duplicates.exists():
+        raise ValidationError(
+            _("The forum already has this seat; change its number of seats instead.")
+        )
+
+
+@transaction.atomic
+def seat_create(*, forum: Forum, **data: Any) -> Seat:
+    seat = Seat(forum=forum, **data)
+    _check_seat(seat)
+    seat.save()
+    forum_access_sync(forum_ids={forum.pk})
+    return seat
+
+
+@transaction.atomic
+def seat_update(*, seat: Seat, **data: Any) -> Seat:
+    for name, value in data.items():
+        setattr(seat, name, value)
+    _check_seat(seat)
+    seat.save()
+    forum_access_sync(forum_ids={seat.forum_id})
+    return seat
+
+
+@transaction.atomic
+def seat_delete(*, seat: Seat) -> None:
+    if seat.attendance.exists():
+        raise ValidationError(
+            _("The seat has recorded attendance and is kept for the minutes' sake.")
+        )
+    forum_id = seat.forum_id
+    seat.delete()
+    forum_access_sync(forum_ids={forum_id})
+
+
+def _forums_with_cluster_seats(cluster: MunicipalCluster) -> set[int]:
+    return set(Seat.objects.filter(cluster=cluster).values_list("forum_id", flat=True))
+
+
+@transaction.atomic
+def cluster_representation_create(
+    *,
+    cluster: MunicipalCluster,
+    municipality: Actor,
+    starts_on: datetime.date,
+    ends_on: datetime.date | None = None,
+    note: str = "",
+) -> ClusterRepresentation:
+    representation = ClusterRepresentation(
+        cluster=cluster, municipality=municipality, starts_on=starts_on, ends_on=ends_on, note=note
+    )
+    representation.full_clean()
+    if municipality.cluster_id != cluster.pk:
+        raise ValidationError(
+            {
+                "municipality": _("%(municipality)s does not belong to cluster %(cluster)s.")
+                % {"municipality": municipality, "cluster": cluster}
+            }
+        )
+    overlapping = ClusterRepresentation.objects.filter(
+        cluster=cluster, starts_on__lte=ends_on or datetime.date.max
+    ).filter(Q(ends_on__isnull=True) | Q(ends_on__gte=starts_on))
+    if overlapping.exists():
+        raise ValidationError(
+            _(
+                "Cluster %(cluster)s already has a representative for part of that period. "
+                "End that representation first."
+            )
+            % {"cluster": cluster}
+        )
+    representation.save()
+    forum_access_sync(forum_ids=_forums_with_cluster_seats(cluster))
+    return representation
+
+
+@transaction.atomic
+def cluster_representation_end(
+    *, representation: ClusterRepresentation, ends_on: datetime.date
+) -> ClusterRepresentation:
+    if ends_on < representation.starts_on:
+        raise ValidationError({"ends_on": _("The representation cannot end before it starts.")})
+    representation.ends_on = ends_on
+    representation.save(update_fields=["ends_on"])
+    forum_access_sync(forum_ids=_forums_with_cluster_seats(representation.cluster))
+    return representation
+
+
+# --- Meetings -------------------------------------------------------------------------------
+
+
+def _check_meeting(meeting: Meeting) -> None:
+    if meeting.starts_at and meeting.ends_at and meeting.ends_at <= meeting.starts_at:
+        raise ValidationError({"ends_at": _("The meeting must end after it starts.")})
+    meeting.full_clean(exclude=["forum", "created_by"])
+    if meeting.status == Meeting.Status.CANCELLED:
+        return
+    overlapping = Meeting.objects.filter(
+        status=Meeting.Status.PLANNED,
+        starts_at__lt=meeting.ends_at,
+        ends_at__gt=meeting.starts_at,
+    ).select_related("forum")
+    if meeting.pk:
+        overlapping = overlapping.exclude(pk=meeting.pk)
+    same_forum = [m for m in overlapping if m.forum_id == meeting.forum_id]
+    if same_forum:
+        raise ValidationError(
+            _("%(forum)s already meets then (%(meeting)s).")
+            % {"forum": meeting.forum.name, "meeting": same_forum[0].display_title}
+        )
+    others = {m.forum_id: m for m in overlapping}
+    if not others:
+        return
+    mine = {
+        a.person_id: a.person
+        for r in selectors.forum_composition(forum=meeting.forum, on=meeting.starts_at.date())
+        for a in r.holders
+    }
+    for other in others.values():
+        for r in selectors.forum_composition(forum=other.forum, on=meeting.starts_at.date()):
+            for assignment in r.holders:
+                if assignment.person_id in mine:
+                    raise ValidationError(
+                        _(
+                            "%(person)s holds a seat in both forums and is already summoned to "
+                            "%(meeting)s (%(forum)s) at that time. Choose another time."
+                        )
+                        % {
+                            "person": assignment.person,
+                            "meeting": other.display_title,
+                            "forum": other.forum.name,
+                        }
+                    )
+
+
+@transaction.atomic
+def meeting_create(*, forum: Forum, created_by: Any = None, **data: Any) -> Meeting:
+    meeting = Meeting(forum=forum, created_by=created_by, **data)
+    _check_meeting(meeting)
+    meeting.save()
+    return meeting
+
+
+RESCHEDULING_FIELDS = {"starts_at", "ends_at", "location", "virtual_link", "title", "status"}
+
+
+@transaction.atomic
+def meeting_update(*, meeting: Meeting, **data: Any) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("A cancelled meeting cannot be changed."))
+    changed = {name for name, value in data.items() if getattr(meeting, name) != value}
+    for name, value in data.items():
+        setattr(meeting, name, value)
+    _check_meeting(meeting)
+    if changed & RESCHEDULING_FIELDS:
+        meeting.sequence += 1  # calendar clients replace the event
+    meeting.save()
+    return meeting
+
+
+@transaction.atomic
+def meeting_cancel(*, meeting: Meeting) -> Meeting:
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if hasattr(meeting, "minutes") and meeting.minutes.is_approved:
+        raise ValidationError(_("A meeting with approved minutes cannot be cancelled."))
+    if meeting.status != Meeting.Status.CANCELLED:
+        meeting.status = Meeting.Status.CANCELLED
+        meeting.sequence += 1
+        meeting.save(update_fields=["status", "sequence"])
+    return meeting
+
+
+def _refuse_if_approved(meeting: Meeting) -> None:
+    if Minutes.objects.filter(meeting=meeting, status=Minutes.Status.APPROVED).exists():
+        raise ValidationError(
+            _("The minutes of this meeting are approved and locked; nothing in it can change.")
+        )
+
+
+@transaction.atomic
+def agenda_item_add(*, meeting: Meeting, **data: Any) -> AgendaItem:
+    _refuse_if_approved(meeting)
+    last = meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0
+    return _clean_save(AgendaItem(meeting=meeting, position=last + 1, **data))
+
+
+@transaction.atomic
+def agenda_item_update(*, item: AgendaItem, **data: Any) -> AgendaItem:
+    _refuse_if_approved(item.meeting)
+    for name, value in data.items():
+        setattr(item, name, value)
+    return _clean_save(item)
+
+
+@transaction.atomic
+def attachment_add(
+    *,
+    meeting: Meeting,
+    upload: UploadedFile,
+    sharing_level: str,
+    agenda_item: AgendaItem | None = None,
+    uploaded_by: Any = None,
+) -> Attachment:
+    _refuse_if_approved(meeting)
+    if agenda_item and agenda_item.meeting_id != meeting.pk:
+        raise ValidationError(_("The agenda item belongs to another meeting."))
+    checked = check_upload(upload)
+    attachment = Attachment(
+        meeting=meeting,
+        agenda_item=agenda_item,
+        filename=checked.filename,
+        content_type=checked.content_type,
+        size=checked.size,
+        sharing_level=sharing_level,
+        uploaded_by=uploaded_by,
+    )
+    attachment.file.save(checked.filename, upload, save=False)
+    attachment.save()
+    return attachment
+
+
+@transaction.atomic
+def attendance_record(*, meeting: Meeting, entries: dict[int, tuple[str, str]]) -> None:
+    """Record attendance per seat: {seat id: (status, attended by)}; empty status clears it."""
+    _refuse_if_approved(meeting)
+    seat_ids = set(meeting.forum.seats.values_list("pk", flat=True))
+    unknown = set(entries) - seat_ids
+    if unknown:
+        raise ValidationError(_("Attendance can only be recorded for the forum's own seats."))
+    valid = set(Attendance.Status.values)
+    existing = {a.seat_id: a for a in meeting.attendance.all()}
+    for seat_id, (status, attendee) in entries.items():
+        if status and status not in valid:
+            raise ValidationError(_("Unknown attendance status %(status)r.") % {"status": status})
+        current = existing.get(seat_id)
+        if not status:
+            if current:
+                current.delete()
+            continue
+        if current:
+            if (current.status, current.attendee) != (status, attendee):
+                current.status, current.attendee = status, attendee
+                current.save(update_fields=["status", "attendee"])
+        else:
+            Attendance.objects.create(
+                meeting=meeting, seat_id=seat_id, status=status, attendee=attendee
+            )
+
+
+@transaction.atomic
+def decision_add(*, meeting: Meeting, text: str, agenda_item: AgendaItem | None = None) -> Decision:
+    """Number the decision per forum and year from a locked counter: gapless, never twice."""
+    _refuse_if_approved(meeting)
+    if not text.strip():
+        raise ValidationError({"text": _("Write the decision.")})
+    if agenda_item and agenda_item.meeting_id != meeting.pk:
+        raise ValidationError(_("The agenda item belongs to another meeting."))
+    year = timezone.localtime(meeting.starts_at).year
+    DecisionCounter.objects.get_or_create(forum_id=meeting.forum_id, year=year)
+    counter = DecisionCounter.objects.select_for_update().get(forum_id=meeting.forum_id, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return Decision.objects.create(
+        meeting=meeting,
+        forum_id=meeting.forum_id,
+        year=year,
+        number=counter.last_number,
+        text=text.strip(),
+        agenda_item=agenda_item,
+    )
+
+
+@transaction.atomic
+def action_item_add(
+    *, meeting: Meeting, title: str, owner: Actor, due_on: datetime.date | None = None
+) -> ActionItem:
+    _refuse_if_approved(meeting)
+    return _clean_save(
+        ActionItem(
+            meeting=meeting, forum_id=meeting.forum_id, title=title, owner=owner, due_on=due_on
+        )
+    )
+
+
+@transaction.atomic
+def action_item_set_status(*, item: ActionItem, status: str) -> ActionItem:
+    """Action items are followed up after the meeting, so this works on approved minutes too."""
+    if status not in ActionItem.Status.values:
+        raise ValidationError(_("Unknown status."))
+    item.status = status
+    item.save(update_fields=["status"])
+    return item
+
+
+# --- Minutes --------------------------------------------------------------------------------
+
+
+def minutes_text(meeting: Meeting) -> str:
+    """The minutes generated from agenda, attendance, decisions and action items."""
+    meeting = selectors.meeting_detail(pk=meeting.pk)
+    seats = selectors.resolve_seats(selectors.forum_seats(meeting.forum))
+    attendance = {a.seat_id: a for a in meeting.attendance.all()}
+    return render_to_string(
+        "forums/minutes_generated.txt",
+        {
+            "meeting": meeting,
+            "rows": [(r, attendance.get(r.seat.pk)) for r in seats],
+            "decisions": sorted(meeting.decisions.all(), key=lambda d: d.number),
+        },
+    ).strip()
+
+
+@transaction.atomic
+def minutes_generate(*, meeting: Meeting) -> Minutes:
+    _refuse_if_approved(meeting)
+    body = minutes_text(meeting)
+    minutes, created = Minutes.objects.get_or_create(meeting=meeting, defaults={"body": body})
+    if not created:
+        minutes.body = body
+        minutes.save(update_fields=["body"])
+    return minutes
+
+
+@transaction.atomic
+def minutes_update(*, minutes: Minutes, body: str, sharing_level: str) -> Minutes:
+    minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
+    if minutes.is_approved:
+        raise ValidationError(_("Approved minutes are locked and cannot be edited."))
+    if not body.strip():
+        raise ValidationError({"body": _("The minutes cannot be empty.")})
+    minutes.body = body
+    minutes.sharing_level = sharing_level
+    _clean_save(minutes)
+    return minutes
+
+
+@transaction.atomic
+def minutes_approve(*, minutes: Minutes, approved_by: Any) -> Minutes:
+    """Approve and lock; record which seat holders of which actors get them back home."""
+    minutes = (
+        Minutes.objects.select_for_update().select_related("meeting__forum").get(pk=minutes.pk)
+    )
+    if minutes.is_approved:
+        raise ValidationError(_("The minutes are already approved."))
+    meeting = minutes.meeting
+    if meeting.status == Meeting.Status.CANCELLED:
+        raise ValidationError(_("A cancelled meeting has no minutes to approve."))
+    if meeting.starts_at > timezone.now():
+        raise ValidationError(_("Minutes can be approved only after the meeting has started."))
+    minutes.status = Minutes.Status.APPROVED
+    minutes.approved_at = timezone.now()
+    minutes.approved_by = approved_by
+    minutes.save(update_fields=["status", "approved_at", "approved_by"])
+    forum = meeting.forum
+    recipients = {}
+    for resolved in selectors.resolve_seats(selectors.forum_seats(forum)):
+        for assignment in resolved.people:
+            role = assignment.get_role_display().lower()
+            recipients.setdefault(
+                assignment.person_id,
+                MinutesRecipient(
+                    minutes=minutes,
+                    actor=resolved.actor,
+                    person=assignment.person,
+                    reason=_("You are %(role)s for %(function)s of %(actor)s in %(forum)s.")
+                    % {
+                        "role": role,
+                        "function": resolved.seat.function.name,
+                        "actor": resolved.actor.name,
+                        "forum": forum.name,
+                    },
+                ),
+            )
+    bulk_create_with_history(list(recipients.values()), MinutesRecipient)
+    return minutes
