@@ -1,15 +1,12 @@
 """Pages of the actor registry: the directory and contact paths for members, forms for the
 secretariat. Views fetch, validate with a form, call a service and redirect."""
 
-from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Model
-from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -30,45 +27,11 @@ from .forms import (
     PopulationImportForm,
 )
 from .models import Actor, ActorFunction, Assignment, Function, Person
+from .pages import confirm_page, form_page
 
 
 def _paginate(request: HttpRequest, items: Any, per_page: int) -> Any:
     return Paginator(items, per_page).get_page(request.GET.get("page"))
-
-
-def _form_page(
-    request: HttpRequest,
-    *,
-    form: BaseForm,
-    title: str,
-    save: Callable[[dict[str, Any]], Model],
-    success_message: str,
-    cancel_url: str,
-) -> HttpResponse:
-    """Validate a bound form, save through a service, or show the form with its errors."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = save(form.cleaned_data)
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                for field_name, errors in exc.message_dict.items():
-                    target = field_name if field_name in form.fields else None
-                    for error in errors:
-                        form.add_error(target, error)
-            else:
-                for error in exc.messages:
-                    form.add_error(None, error)
-        else:
-            messages.success(request, success_message % {"object": obj})
-            return redirect(
-                obj.get_absolute_url() if hasattr(obj, "get_absolute_url") else cancel_url
-            )
-    return render(
-        request,
-        "actors/form.html",
-        {"form": form, "title": title, "cancel_url": cancel_url},
-        status=400 if form.is_bound and form.errors else 200,
-    )
 
 
 # --- Directory and actor pages --------------------------------------------------------------
@@ -105,7 +68,7 @@ def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @secretariat_required
 @require_http_methods(["GET", "POST"])
 def actor_create(request: HttpRequest) -> HttpResponse:
-    return _form_page(
+    return form_page(
         request,
         form=ActorForm(request.POST or None),
         title=_("New actor"),
@@ -119,7 +82,7 @@ def actor_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def actor_update(request: HttpRequest, pk: int) -> HttpResponse:
     actor = get_object_or_404(Actor, pk=pk)
-    return _form_page(
+    return form_page(
         request,
         form=ActorForm(request.POST or None, instance=actor),
         title=_("Edit %(actor)s") % {"actor": actor},
@@ -141,7 +104,7 @@ def actor_function_add(request: HttpRequest, pk: int) -> HttpResponse:
         services.actor_function_add(actor=actor, **data)
         return actor
 
-    return _form_page(
+    return form_page(
         request,
         form=ActorFunctionForm(request.POST or None, actor=actor),
         title=_("Add a function to %(actor)s") % {"actor": actor},
@@ -164,7 +127,7 @@ def actor_function_update(request: HttpRequest, pk: int) -> HttpResponse:
         services.actor_function_update(actor_function=actor_function, **data)
         return actor
 
-    return _form_page(
+    return form_page(
         request,
         form=ActorFunctionForm(request.POST or None, instance=actor_function, actor=actor),
         title=_("Edit %(function)s") % {"function": actor_function},
@@ -181,34 +144,20 @@ def actor_function_remove(request: HttpRequest, pk: int) -> HttpResponse:
         ActorFunction.objects.select_related("actor", "function"), pk=pk
     )
     actor = actor_function.actor
-    error = None
-    if request.method == "POST":
-        try:
-            services.actor_function_remove(actor_function=actor_function)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
-            messages.success(
-                request,
-                _("%(function)s was removed from %(actor)s.")
-                % {"function": actor_function.function, "actor": actor},
-            )
-            return redirect(actor)
-    return render(
+    return confirm_page(
         request,
-        "actors/confirm.html",
-        {
-            "title": _("Remove %(function)s from %(actor)s?")
-            % {"function": actor_function.function, "actor": actor},
-            "explanation": _(
-                "The function is removed from the actor. This is only possible while nobody has "
-                "been assigned to it."
-            ),
-            "error": error,
-            "confirm_label": _("Remove the function"),
-            "cancel_url": actor.get_absolute_url(),
-        },
-        status=400 if error else 200,
+        action=lambda: services.actor_function_remove(actor_function=actor_function),
+        title=_("Remove %(function)s from %(actor)s?")
+        % {"function": actor_function.function, "actor": actor},
+        explanation=_(
+            "The function is removed from the actor. This is only possible while nobody has "
+            "been assigned to it."
+        ),
+        confirm_label=_("Remove the function"),
+        cancel_url=actor.get_absolute_url(),
+        success_message=_("%(function)s was removed from %(actor)s.")
+        % {"function": actor_function.function, "actor": actor},
+        done_url=actor,
     )
 
 
@@ -223,7 +172,7 @@ def function_list(request: HttpRequest) -> HttpResponse:
 @secretariat_required
 @require_http_methods(["GET", "POST"])
 def function_create(request: HttpRequest) -> HttpResponse:
-    return _form_page(
+    return form_page(
         request,
         form=FunctionForm(request.POST or None),
         title=_("New function"),
@@ -237,7 +186,7 @@ def function_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def function_update(request: HttpRequest, pk: int) -> HttpResponse:
     function = get_object_or_404(Function, pk=pk)
-    return _form_page(
+    return form_page(
         request,
         form=FunctionForm(request.POST or None, instance=function),
         title=_("Edit %(function)s") % {"function": function},
@@ -270,7 +219,7 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_create(request: HttpRequest) -> HttpResponse:
     initial = {"actor": request.GET.get("actor")} if request.GET.get("actor") else None
-    return _form_page(
+    return form_page(
         request,
         form=PersonForm(request.POST or None, initial=initial),
         title=_("New person"),
@@ -284,7 +233,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def person_update(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(Person, pk=pk)
-    return _form_page(
+    return form_page(
         request,
         form=PersonForm(request.POST or None, instance=person),
         title=_("Edit %(person)s") % {"person": person},
@@ -307,7 +256,7 @@ def assignment_create(request: HttpRequest) -> HttpResponse:
     def save(data: dict[str, Any]) -> Person:
         return services.assignment_create(**data).person
 
-    return _form_page(
+    return form_page(
         request,
         form=AssignmentForm(request.POST or None, initial=initial),
         title=_("New assignment"),
@@ -325,7 +274,7 @@ def assignment_update(request: HttpRequest, pk: int) -> HttpResponse:
     def save(data: dict[str, Any]) -> Person:
         return services.assignment_update(assignment=assignment, **data).person
 
-    return _form_page(
+    return form_page(
         request,
         form=AssignmentForm(request.POST or None, instance=assignment),
         title=_("Edit assignment"),

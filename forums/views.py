@@ -4,14 +4,11 @@ sees and manages all of them."""
 import csv
 import datetime
 import secrets
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
-from django.db.models import Model
-from django.forms import BaseForm
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -21,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from actors.access import is_secretariat, secretariat_required
 from actors.models import MunicipalCluster
+from actors.pages import apply_errors, confirm_page, form_page
 
 from . import access, selectors, services
 from .calendar import calendar_for
@@ -48,43 +46,6 @@ from .models import (
     Minutes,
     Seat,
 )
-
-
-def _apply_errors(form: BaseForm, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field_name, errors in exc.message_dict.items():
-            for error in errors:
-                form.add_error(field_name if field_name in form.fields else None, error)
-    else:
-        for error in exc.messages:
-            form.add_error(None, error)
-
-
-def _form_page(
-    request: HttpRequest,
-    *,
-    form: BaseForm,
-    title: str,
-    save: Callable[[dict[str, Any]], Model],
-    success_message: str,
-    cancel_url: str,
-    template: str = "actors/form.html",
-    multipart: bool = False,
-) -> HttpResponse:
-    if request.method == "POST" and form.is_valid():
-        try:
-            obj = save(form.cleaned_data)
-        except ValidationError as exc:
-            _apply_errors(form, exc)
-        else:
-            messages.success(request, success_message)
-            return redirect(obj)
-    return render(
-        request,
-        template,
-        {"form": form, "title": title, "cancel_url": cancel_url, "multipart": multipart},
-        status=400 if form.is_bound and form.errors else 200,
-    )
 
 
 def _get_meeting(request: HttpRequest, pk: int) -> Meeting:
@@ -126,7 +87,7 @@ def forum_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @secretariat_required
 @require_http_methods(["GET", "POST"])
 def forum_create(request: HttpRequest) -> HttpResponse:
-    return _form_page(
+    return form_page(
         request,
         form=ForumForm(request.POST or None),
         title=_("New forum"),
@@ -140,7 +101,7 @@ def forum_create(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def forum_update(request: HttpRequest, pk: int) -> HttpResponse:
     forum = get_object_or_404(Forum, pk=pk)
-    return _form_page(
+    return form_page(
         request,
         form=ForumForm(request.POST or None, instance=forum),
         title=_("Edit %(forum)s") % {"forum": forum.name},
@@ -159,7 +120,7 @@ def seat_create(request: HttpRequest, pk: int) -> HttpResponse:
         services.seat_create(forum=forum, **data)
         return forum
 
-    return _form_page(
+    return form_page(
         request,
         form=SeatForm(request.POST or None),
         title=_("New seat in %(forum)s") % {"forum": forum.name},
@@ -178,7 +139,7 @@ def seat_update(request: HttpRequest, pk: int) -> HttpResponse:
         services.seat_update(seat=seat, **data)
         return seat.forum
 
-    return _form_page(
+    return form_page(
         request,
         form=SeatForm(request.POST or None, instance=seat),
         title=_("Edit seat"),
@@ -194,29 +155,18 @@ def seat_delete(request: HttpRequest, pk: int) -> HttpResponse:
     seat = get_object_or_404(
         Seat.objects.select_related("forum", "actor", "cluster", "function"), pk=pk
     )
-    error = None
-    if request.method == "POST":
-        try:
-            services.seat_delete(seat=seat)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
-            messages.success(request, _("The seat was removed."))
-            return redirect(seat.forum)
-    return render(
+    return confirm_page(
         request,
-        "actors/confirm.html",
-        {
-            "title": _("Remove the seat %(seat)s?") % {"seat": seat},
-            "explanation": _(
-                "Whoever holds the function loses access to the forum unless they hold another "
-                "of its seats."
-            ),
-            "error": error,
-            "confirm_label": _("Remove the seat"),
-            "cancel_url": seat.forum.get_absolute_url(),
-        },
-        status=400 if error else 200,
+        action=lambda: services.seat_delete(seat=seat),
+        title=_("Remove the seat %(seat)s?") % {"seat": seat},
+        explanation=_(
+            "Whoever holds the function loses access to the forum unless they hold another "
+            "of its seats."
+        ),
+        confirm_label=_("Remove the seat"),
+        cancel_url=seat.forum.get_absolute_url(),
+        success_message=_("The seat was removed."),
+        done_url=seat.forum,
     )
 
 
@@ -228,7 +178,7 @@ def cluster_representation_list(request: HttpRequest) -> HttpResponse:
         try:
             services.cluster_representation_create(**form.cleaned_data)
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The representation was saved."))
             return redirect("forums:cluster_representation_list")
@@ -293,7 +243,7 @@ def decisions_csv(request: HttpRequest, pk: int) -> HttpResponse:
 def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
     forum = get_object_or_404(Forum, pk=pk)
     form = MeetingForm(request.POST or None, initial={"mode": forum.mode})
-    return _form_page(
+    return form_page(
         request,
         form=form,
         title=_("New meeting of %(forum)s") % {"forum": forum.name},
@@ -328,7 +278,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_update(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("forum"), pk=pk)
-    return _form_page(
+    return form_page(
         request,
         form=MeetingForm(request.POST or None, instance=meeting),
         title=_("Edit meeting"),
@@ -342,28 +292,15 @@ def meeting_update(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("forum"), pk=pk)
-    error = None
-    if request.method == "POST":
-        try:
-            services.meeting_cancel(meeting=meeting)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
-            messages.success(request, _("The meeting was cancelled."))
-            return redirect(meeting)
-    return render(
+    return confirm_page(
         request,
-        "actors/confirm.html",
-        {
-            "title": _("Cancel %(meeting)s?") % {"meeting": meeting.display_title},
-            "explanation": _(
-                "The meeting stays in the list as cancelled, and calendars remove it."
-            ),
-            "error": error,
-            "confirm_label": _("Cancel the meeting"),
-            "cancel_url": meeting.get_absolute_url(),
-        },
-        status=400 if error else 200,
+        action=lambda: services.meeting_cancel(meeting=meeting),
+        title=_("Cancel %(meeting)s?") % {"meeting": meeting.display_title},
+        explanation=_("The meeting stays in the list as cancelled, and calendars remove it."),
+        confirm_label=_("Cancel the meeting"),
+        cancel_url=meeting.get_absolute_url(),
+        success_message=_("The meeting was cancelled."),
+        done_url=meeting,
     )
 
 
@@ -376,7 +313,7 @@ def agenda_item_create(request: HttpRequest, pk: int) -> HttpResponse:
         services.agenda_item_add(meeting=meeting, **data)
         return meeting
 
-    return _form_page(
+    return form_page(
         request,
         form=AgendaItemForm(request.POST or None),
         title=_("New agenda item"),
@@ -395,7 +332,7 @@ def agenda_item_update(request: HttpRequest, pk: int) -> HttpResponse:
         services.agenda_item_update(item=item, **data)
         return item.meeting
 
-    return _form_page(
+    return form_page(
         request,
         form=AgendaItemForm(request.POST or None, instance=item),
         title=_("Edit agenda item"),
@@ -420,7 +357,7 @@ def attachment_create(request: HttpRequest, pk: int) -> HttpResponse:
         )
         return meeting
 
-    return _form_page(
+    return form_page(
         request,
         form=AttachmentForm(request.POST or None, request.FILES or None, meeting=meeting),
         title=_("Attach a file"),
@@ -459,7 +396,7 @@ def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             services.attendance_record(meeting=meeting, entries=form.entries())
         except ValidationError as exc:
-            _apply_errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Attendance was saved."))
             return redirect(meeting)
@@ -502,7 +439,7 @@ def decision_create(request: HttpRequest, pk: int) -> HttpResponse:
         services.decision_add(meeting=meeting, **data)
         return meeting
 
-    return _form_page(
+    return form_page(
         request,
         form=DecisionForm(request.POST or None, meeting=meeting),
         title=_("New decision"),
@@ -521,7 +458,7 @@ def action_item_create(request: HttpRequest, pk: int) -> HttpResponse:
         services.action_item_add(meeting=meeting, **data)
         return meeting
 
-    return _form_page(
+    return form_page(
         request,
         form=ActionItemForm(request.POST or None),
         title=_("New action item"),
@@ -540,7 +477,7 @@ def action_item_status(request: HttpRequest, pk: int) -> HttpResponse:
         services.action_item_set_status(item=item, status=data["status"])
         return item.forum
 
-    return _form_page(
+    return form_page(
         request,
         form=ActionItemStatusForm(request.POST or None, initial={"status": item.status}),
         title=_("Status of %(item)s") % {"item": item.title},
@@ -579,7 +516,7 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
         services.minutes_update(minutes=minutes, **data)
         return meeting
 
-    return _form_page(
+    return form_page(
         request,
         form=MinutesForm(request.POST or None, instance=minutes),
         title=_("Minutes of %(meeting)s") % {"meeting": meeting.display_title},
@@ -594,32 +531,19 @@ def minutes_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def minutes_approve(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("forum"), pk=pk)
     minutes = get_object_or_404(Minutes, meeting=meeting)
-    error = None
-    if request.method == "POST":
-        try:
-            services.minutes_approve(minutes=minutes, approved_by=request.user)
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
-            messages.success(
-                request, _("The minutes were approved and locked, and go back to the actors.")
-            )
-            return redirect("forums:minutes_detail", pk=meeting.pk)
-    return render(
+    return confirm_page(
         request,
-        "actors/confirm.html",
-        {
-            "title": _("Approve the minutes of %(meeting)s?") % {"meeting": meeting.display_title},
-            "explanation": _(
-                "Approved minutes are locked: neither they nor the meeting's attendance, "
-                "decisions or agenda can be changed afterwards. The seat holders of every "
-                "represented actor receive them."
-            ),
-            "error": error,
-            "confirm_label": _("Approve and lock"),
-            "cancel_url": meeting.get_absolute_url(),
-        },
-        status=400 if error else 200,
+        action=lambda: services.minutes_approve(minutes=minutes, approved_by=request.user),
+        title=_("Approve the minutes of %(meeting)s?") % {"meeting": meeting.display_title},
+        explanation=_(
+            "Approved minutes are locked: neither they nor the meeting's attendance, "
+            "decisions or agenda can be changed afterwards. The seat holders of every "
+            "represented actor receive them."
+        ),
+        confirm_label=_("Approve and lock"),
+        cancel_url=meeting.get_absolute_url(),
+        success_message=_("The minutes were approved and locked, and go back to the actors."),
+        done_url=reverse("forums:minutes_detail", args=[meeting.pk]),
     )
 
 
