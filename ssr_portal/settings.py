@@ -8,6 +8,7 @@ the console, DEBUG on. Production sets ``DATABASE_URL``, ``REDIS_URL``, ``SECRET
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -128,7 +129,12 @@ CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Stockholm"
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE = {
+    "sync-forum-access": {
+        "task": "forums.tasks.sync_forum_access",
+        "schedule": crontab(hour=0, minute=5),
+    },
+}
 
 # --- Authentication -------------------------------------------------------------------------
 
