@@ -3,7 +3,14 @@ from django.utils.translation import gettext_lazy as _
 
 
 class IncidentsConfig(AppConfig):
-    """Activated mode: incidents, situation reports, the common picture (the incidents issue)."""
+    """Activated mode: incidents, situation reports, the common picture, the on-call roster."""
 
     name = "incidents"
     verbose_name = _("Incidents")
+
+    def ready(self) -> None:
+        from actors.services import assignment_listeners
+
+        from .services import incident_access_sync_users
+
+        assignment_listeners.append(incident_access_sync_users)

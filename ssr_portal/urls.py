@@ -30,4 +30,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("actors.urls")),
     path("", include("forums.urls")),
+    path("", include("incidents.urls")),
 ]

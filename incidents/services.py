@@ -1,0 +1,645 @@
+"""Every state change of activated mode goes through these functions, each logged with who and
+when on the incident's timeline."""
+
+import datetime
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from actors.models import Actor, Person
+from forums.models import Forum, Mode
+from forums.selectors import forum_seats, resolve_seats
+from forums.services import forum_mode_set
+
+from . import selectors
+from .models import (
+    ActorStatus,
+    Direction,
+    DirectionAcknowledgement,
+    EventType,
+    FollowUp,
+    FollowUpAction,
+    Incident,
+    IncidentUserObjectPermission,
+    JointMessage,
+    JointMessageSender,
+    LogEntry,
+    PreparedDirection,
+    Shift,
+    ShiftChange,
+    Signal,
+    SituationPicture,
+    SituationReport,
+)
+
+
+def log(incident: Incident, by: Any, kind: str, text: str) -> LogEntry:
+    return LogEntry.objects.create(incident=incident, by=by, kind=kind, text=text)
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ValidationError(message)
+
+
+# --- Roster ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def shift_create(
+    *,
+    role: str,
+    person: Person,
+    lending_actor: Actor,
+    starts_at: datetime.datetime,
+    ends_at: datetime.datetime,
+    handover_note: str = "",
+) -> Shift:
+    shift = Shift(
+        role=role,
+        person=person,
+        lending_actor=lending_actor,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        handover_note=handover_note,
+    )
+    _require(ends_at > starts_at, _("The shift must end after it starts."))
+    shift.full_clean()
+    overlapping = Shift.objects.filter(role=role, starts_at__lt=ends_at, ends_at__gt=starts_at)
+    _require(
+        not overlapping.exists(),
+        _("Someone is already on duty as %(role)s during part of that time.")
+        % {"role": shift.get_role_display()},
+    )
+    shift.save()
+    return shift
+
+
+@transaction.atomic
+def shift_handover_note(*, shift: Shift, note: str) -> Shift:
+    shift.handover_note = note
+    shift.save(update_fields=["handover_note"])
+    return shift
+
+
+@transaction.atomic
+def shift_change_request(
+    *, shift: Shift, new_person: Person, reason: str, requested_by: Any
+) -> ShiftChange:
+    _require(shift.ends_at > timezone.now(), _("A shift that is over cannot be changed."))
+    _require(new_person.pk != shift.person_id, _("Choose someone else than the person on duty."))
+    return ShiftChange.objects.create(
+        shift=shift, new_person=new_person, reason=reason, requested_by=requested_by
+    )
+
+
+@transaction.atomic
+def shift_change_decide(*, change: ShiftChange, approve: bool, decided_by: Any) -> ShiftChange:
+    change = ShiftChange.objects.select_for_update().select_related("shift").get(pk=change.pk)
+    _require(change.status == ShiftChange.Status.PENDING, _("The request is already decided."))
+    change.status = ShiftChange.Status.APPROVED if approve else ShiftChange.Status.REJECTED
+    change.decided_by = decided_by
+    change.decided_at = timezone.now()
+    change.save(update_fields=["status", "decided_by", "decided_at"])
+    if approve:
+        shift = change.shift
+        shift.person = change.new_person
+        shift.save(update_fields=["person"])
+    return change
+
+
+# --- Signals and activation -----------------------------------------------------------------
+
+
+@transaction.atomic
+def signal_create(
+    *,
+    actor: Actor,
+    signalled_by: Any,
+    what: str,
+    assessment: str,
+    municipalities: Iterable[Actor] = (),
+    is_exercise: bool = False,
+) -> Signal:
+    _require(bool(what.strip()), _("Describe what has happened."))
+    signal = Signal.objects.create(
+        actor=actor,
+        signalled_by=signalled_by,
+        what=what.strip(),
+        assessment=assessment.strip(),
+        is_exercise=is_exercise,
+    )
+    signal.municipalities.set(municipalities)
+    return signal
+
+
+@transaction.atomic
+def signal_dismiss(*, signal: Signal, by: Any) -> Signal:
+    _require(signal.status == Signal.Status.NEW, _("The signal has already been handled."))
+    signal.status = Signal.Status.DISMISSED
+    signal.save(update_fields=["status"])
+    return signal
+
+
+def _incident_forum_users(incident: Incident) -> set[int]:
+    seats = []
+    for forum in incident.activated_forums.all():
+        seats.extend(forum_seats(forum))
+    return {a.person.user_id for r in resolve_seats(seats) for a in r.people if a.person.user_id}
+
+
+@transaction.atomic
+def incident_access_sync(*, incidents: Iterable[Incident] | None = None) -> tuple[int, int]:
+    """Grant ``view_incident`` to the seat holders and deputies of each incident's activated
+    forums, withdraw it from everyone else (the secretariat and on-duty RSIB/RKK see all)."""
+    permission = Permission.objects.get(
+        content_type__app_label="incidents", codename="view_incident"
+    )
+    incidents = list(incidents) if incidents is not None else list(Incident.objects.all())
+    granted = withdrawn = 0
+    for incident in incidents:
+        wanted = _incident_forum_users(incident)
+        rows = IncidentUserObjectPermission.objects.filter(
+            content_object=incident, permission=permission
+        )
+        have = {row.user_id: row.pk for row in rows}
+        stale = [pk for user_id, pk in have.items() if user_id not in wanted]
+        IncidentUserObjectPermission.objects.filter(pk__in=stale).delete()
+        IncidentUserObjectPermission.objects.bulk_create(
+            IncidentUserObjectPermission(user_id=u, content_object=incident, permission=permission)
+            for u in wanted - have.keys()
+        )
+        granted += len(wanted - have.keys())
+        withdrawn += len(stale)
+    return granted, withdrawn
+
+
+def incident_access_sync_users(user_ids: set[int]) -> None:
+    """Listener for the actors app (assignments changed): re-derive incidents' access."""
+    incident_access_sync(incidents=Incident.objects.exclude(activated_forums=None))
+
+
+def _set_forum_modes(forums: Iterable[Forum]) -> None:
+    """A forum is in activated mode while any active incident has activated it."""
+    for forum in forums:
+        active = forum.incidents.filter(status=Incident.Status.ACTIVATED).exists()
+        if forum.has_activated_form:
+            forum_mode_set(forum=forum, mode=Mode.ACTIVATED if active else Mode.ORDINARY)
+
+
+def _alert_actors(incident: Incident, by: Any) -> None:
+    statuses = selectors.current_statuses(incident)
+    ActorStatus.objects.bulk_create(
+        ActorStatus(incident=incident, actor=actor, status=ActorStatus.Status.ALERTED, set_by=by)
+        for actor in selectors.expected_actors(incident)
+        if actor.pk not in statuses
+    )
+
+
+@transaction.atomic
+def incident_activate(
+    *,
+    activated_by: Any,
+    title: str,
+    forums: Iterable[Forum],
+    municipalities: Iterable[Actor] = (),
+    event_type: Any = None,
+    prepared_direction: PreparedDirection | None = None,
+    is_exercise: bool = False,
+    wis_link: str = "",
+    reporting_interval_minutes: int = 120,
+    signal: Signal | None = None,
+) -> Incident:
+    """The RSIB activates joint mode: the chosen forums switch to their activated form, their
+    actors are alerted, their seat holders get access, and the prepared direction (if any) is
+    copied in as the starting point."""
+    _require(
+        selectors.can_coordinate(activated_by),
+        _("Only the RSIB on duty or the secretariat can activate joint mode."),
+    )
+    forums = list(forums)
+    _require(bool(forums), _("Choose at least one forum to activate."))
+    _require(bool(title.strip()), _("Give the incident a title."))
+    if signal is not None:
+        _require(signal.status == Signal.Status.NEW, _("The signal has already been handled."))
+    if prepared_direction and event_type is None:
+        event_type = prepared_direction.event_type
+    incident = Incident.objects.create(
+        title=title.strip(),
+        event_type=event_type,
+        is_exercise=is_exercise or bool(signal and signal.is_exercise),
+        wis_link=wis_link,
+        reporting_interval_minutes=reporting_interval_minutes,
+        prepared_direction=prepared_direction,
+        action_plan=prepared_direction.action_plan if prepared_direction else "",
+        checklist=prepared_direction.checklist if prepared_direction else "",
+        message_templates=prepared_direction.message_templates if prepared_direction else "",
+        activated_at=timezone.now(),
+        activated_by=activated_by,
+    )
+    incident.activated_forums.set(forums)
+    incident.affected_municipalities.set(municipalities)
+    if signal is not None:
+        signal.status = Signal.Status.ACTIVATED
+        signal.incident = incident
+        signal.save(update_fields=["status", "incident"])
+    _set_forum_modes(forums)
+    _alert_actors(incident, activated_by)
+    incident_access_sync(incidents=[incident])
+    log(
+        incident,
+        activated_by,
+        "activated",
+        _("Joint mode activated: %(forums)s.")
+        % {"forums": ", ".join(f.current_name for f in forums)},
+    )
+    if prepared_direction:
+        log(
+            incident,
+            activated_by,
+            "prepared_direction",
+            _("Started from the prepared direction %(title)s.")
+            % {"title": prepared_direction.title},
+        )
+    return incident
+
+
+@transaction.atomic
+def incident_forums_change(*, incident: Incident, forums: Iterable[Forum], by: Any) -> Incident:
+    _require(
+        selectors.can_coordinate(by), _("Only the RSIB on duty or the secretariat can do this.")
+    )
+    _require(incident.is_active, _("Only an activated incident can change its forums."))
+    forums = set(forums)
+    _require(bool(forums), _("At least one forum must stay activated."))
+    before = set(incident.activated_forums.all())
+    incident.activated_forums.set(forums)
+    _set_forum_modes(before | forums)
+    _alert_actors(incident, by)
+    incident_access_sync(incidents=[incident])
+    added, removed = forums - before, before - forums
+    log(
+        incident,
+        by,
+        "forums",
+        _("Activated forums changed. Added: %(added)s. Removed: %(removed)s.")
+        % {
+            "added": ", ".join(f.current_name for f in added) or "–",
+            "removed": ", ".join(f.name for f in removed) or "–",
+        },
+    )
+    return incident
+
+
+@transaction.atomic
+def incident_deactivate(*, incident: Incident, by: Any) -> Incident:
+    _require(
+        selectors.can_coordinate(by), _("Only the RSIB on duty or the secretariat can do this.")
+    )
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    _require(incident.is_active, _("Only an activated incident can be deactivated."))
+    incident.status = Incident.Status.DEACTIVATED
+    incident.deactivated_at = timezone.now()
+    incident.save(update_fields=["status", "deactivated_at"])
+    _set_forum_modes(incident.activated_forums.all())
+    log(incident, by, "deactivated", _("Joint mode deactivated."))
+    return incident
+
+
+@transaction.atomic
+def incident_follow_up(
+    *, incident: Incident, by: Any, evaluation: str, lessons: str = "", actions: Iterable[dict] = ()
+) -> FollowUp:
+    _require(
+        selectors.can_coordinate(by), _("Only the RSIB on duty or the secretariat can do this.")
+    )
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    _require(
+        incident.status == Incident.Status.DEACTIVATED,
+        _("An incident is followed up after it has been deactivated, once."),
+    )
+    _require(bool(evaluation.strip()), _("Write the evaluation."))
+    follow_up = FollowUp.objects.create(
+        incident=incident, evaluation=evaluation, lessons=lessons, created_by=by
+    )
+    for action in actions:
+        FollowUpAction.objects.create(follow_up=follow_up, **action)
+    incident.status = Incident.Status.FOLLOWED_UP
+    incident.followed_up_at = timezone.now()
+    incident.save(update_fields=["status", "followed_up_at"])
+    log(incident, by, "followed_up", _("Followed up."))
+    return follow_up
+
+
+@transaction.atomic
+def log_note(*, incident: Incident, by: Any, text: str) -> LogEntry:
+    _require(bool(text.strip()), _("Write the note."))
+    return log(incident, by, "note", text.strip())
+
+
+# --- Actor status and reports ---------------------------------------------------------------
+
+
+def _may_act_for(user: Any, actor: Actor) -> bool:
+    return selectors.can_coordinate(user) or selectors.user_actor(user) == actor
+
+
+@transaction.atomic
+def actor_status_set(*, incident: Incident, actor: Actor, status: str, by: Any) -> ActorStatus:
+    _require(incident.is_active, _("The incident is not activated."))
+    _require(_may_act_for(by, actor), _("You can set the status only of your own actor."))
+    _require(status in ActorStatus.Status.values, _("Unknown status."))
+    row = ActorStatus.objects.create(incident=incident, actor=actor, status=status, set_by=by)
+    log(
+        incident,
+        by,
+        "status",
+        _("%(actor)s: %(status)s.") % {"actor": actor.name, "status": row.get_status_display()},
+    )
+    return row
+
+
+@transaction.atomic
+def report_submit(
+    *, incident: Incident, actor: Actor, submitted_by: Any, **fields: Any
+) -> SituationReport:
+    """A new version of the actor's situation report; never an edit of an earlier one."""
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    _require(incident.is_active, _("Reports are submitted while the incident is activated."))
+    _require(_may_act_for(submitted_by, actor), _("You can report only for your own actor."))
+    _require(bool(fields.get("situation", "").strip()), _("Describe the current situation."))
+    last = incident.reports.filter(actor=actor).aggregate(last=Max("version"))["last"] or 0
+    report = SituationReport(
+        incident=incident, actor=actor, version=last + 1, submitted_by=submitted_by, **fields
+    )
+    report.full_clean()
+    report.save()
+    log(
+        incident,
+        submitted_by,
+        "report",
+        _("%(actor)s reported (version %(version)s, %(impact)s).")
+        % {"actor": actor.name, "version": report.version, "impact": report.get_impact_display()},
+    )
+    return report
+
+
+# --- The common situation picture -----------------------------------------------------------
+
+
+def _snapshot(incident: Incident) -> list[dict]:
+    rows = []
+    for row in selectors.reporting_overview(incident):
+        report = row.report
+        rows.append(
+            {
+                "actor": row.actor.name,
+                "actor_id": row.actor.pk,
+                "municipality_codes": [row.actor.municipality_code]
+                if row.actor.municipality_code
+                else [],
+                "status": row.status.status if row.status else "",
+                "impact": report.impact if report else "",
+                "situation": report.situation if report else "",
+                "needs": report.needs if report else "",
+                "report_version": report.version if report else None,
+                "reported_at": report.submitted_at.isoformat() if report else None,
+            }
+        )
+    return rows
+
+
+@transaction.atomic
+def picture_publish(
+    *,
+    incident: Incident,
+    audience: str,
+    summary: str,
+    published_by: Any,
+    needs_and_requests: str = "",
+    sharing_level: str = "forum",
+) -> SituationPicture:
+    """Publish a new version of the common picture for one audience; the per-actor part is a
+    frozen snapshot of the latest reports, and the PDF is rendered by a worker afterwards."""
+    from .tasks import render_picture_pdf
+
+    _require(
+        selectors.can_coordinate(published_by),
+        _("Only the RSIB on duty or the secretariat can publish."),
+    )
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    _require(incident.is_active, _("The incident is not activated."))
+    _require(bool(summary.strip()), _("Write the summary."))
+    _require(audience in SituationPicture.Audience.values, _("Unknown audience."))
+    last = incident.pictures.filter(audience=audience).aggregate(last=Max("version"))["last"] or 0
+    picture = SituationPicture.objects.create(
+        incident=incident,
+        audience=audience,
+        version=last + 1,
+        summary=summary.strip(),
+        needs_and_requests=needs_and_requests.strip(),
+        actor_snapshot=_snapshot(incident),
+        sharing_level=sharing_level,
+        published_by=published_by,
+    )
+    picture.reports.set(selectors.latest_reports(incident))
+    log(
+        incident,
+        published_by,
+        "picture",
+        _("Situation picture published: %(audience)s, version %(version)s.")
+        % {"audience": picture.get_audience_display(), "version": picture.version},
+    )
+    transaction.on_commit(lambda: render_picture_pdf.delay(picture.pk))
+    return picture
+
+
+# --- Directions -----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def direction_issue(
+    *, incident: Incident, text: str, by: Any, valid_until: datetime.datetime | None = None
+) -> Direction:
+    _require(
+        selectors.can_coordinate(by),
+        _("Only the RSIB on duty or the secretariat can record directions."),
+    )
+    _require(incident.is_active, _("The incident is not activated."))
+    _require(bool(text.strip()), _("Write the direction."))
+    now = timezone.now()
+    _require(
+        valid_until is None or valid_until > now, _("A direction must be valid into the future.")
+    )
+    direction = Direction.objects.create(
+        incident=incident, text=text.strip(), decided_at=now, valid_until=valid_until, created_by=by
+    )
+    log(incident, by, "direction", _("Direction issued: %(text)s") % {"text": direction.text[:200]})
+    return direction
+
+
+@transaction.atomic
+def direction_acknowledge(
+    *, direction: Direction, actor: Actor, by: Any
+) -> DirectionAcknowledgement:
+    _require(_may_act_for(by, actor), _("You can acknowledge only for your own actor."))
+    existing = DirectionAcknowledgement.objects.filter(direction=direction, actor=actor).first()
+    _require(
+        existing is None,
+        _("%(actor)s has already acknowledged this direction.") % {"actor": actor.name},
+    )
+    ack = DirectionAcknowledgement.objects.create(
+        direction=direction, actor=actor, acknowledged_by=by
+    )
+    log(
+        direction.incident,
+        by,
+        "acknowledgement",
+        _("%(actor)s acknowledged a direction.") % {"actor": actor.name},
+    )
+    return ack
+
+
+# --- Joint messages -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def message_draft(
+    *,
+    incident: Incident,
+    target_group: str,
+    channel: str,
+    text: str,
+    senders: Iterable[Actor],
+    by: Any,
+) -> JointMessage:
+    _require(
+        selectors.can_communicate(by),
+        _("Only the RKK on duty or the secretariat drafts joint messages."),
+    )
+    _require(incident.is_active, _("The incident is not activated."))
+    senders = list(senders)
+    _require(bool(senders), _("Name at least one sending actor."))
+    _require(bool(text.strip()), _("Write the message."))
+    message = JointMessage.objects.create(
+        incident=incident,
+        target_group=target_group,
+        channel=channel,
+        text=text.strip(),
+        drafted_by=by,
+    )
+    for actor in senders:
+        JointMessageSender.objects.create(message=message, actor=actor)
+    log(
+        incident, by, "message", _("Joint message drafted for %(group)s.") % {"group": target_group}
+    )
+    return message
+
+
+@transaction.atomic
+def message_cosign(*, message: JointMessage, actor: Actor, by: Any) -> JointMessageSender:
+    message = JointMessage.objects.select_for_update().get(pk=message.pk)
+    _require(message.status == JointMessage.Status.DRAFT, _("Only a draft can be co-signed."))
+    _require(_may_act_for(by, actor), _("You can co-sign only for your own actor."))
+    signature = message.signatures.filter(actor=actor).first()
+    _require(
+        signature is not None,
+        _("%(actor)s is not a sender of this message.") % {"actor": actor.name},
+    )
+    _require(
+        signature.signed_at is None, _("%(actor)s has already co-signed.") % {"actor": actor.name}
+    )
+    signature.signed_by = by
+    signature.signed_at = timezone.now()
+    signature.save(update_fields=["signed_by", "signed_at"])
+    log(
+        message.incident,
+        by,
+        "cosign",
+        _("%(actor)s co-signed a joint message.") % {"actor": actor.name},
+    )
+    return signature
+
+
+@transaction.atomic
+def message_approve(*, message: JointMessage, by: Any) -> JointMessage:
+    _require(selectors.can_communicate(by), _("Only the RKK on duty or the secretariat approves."))
+    message = JointMessage.objects.select_for_update().get(pk=message.pk)
+    _require(message.status == JointMessage.Status.DRAFT, _("Only a draft can be approved."))
+    missing = [s.actor.name for s in message.signatures.select_related("actor") if not s.signed_at]
+    _require(
+        not missing, _("Waiting for co-signing by: %(actors)s.") % {"actors": ", ".join(missing)}
+    )
+    message.status = JointMessage.Status.APPROVED
+    message.save(update_fields=["status"])
+    log(message.incident, by, "message", _("Joint message approved."))
+    return message
+
+
+@transaction.atomic
+def message_publish(*, message: JointMessage, by: Any) -> JointMessage:
+    _require(selectors.can_communicate(by), _("Only the RKK on duty or the secretariat publishes."))
+    message = JointMessage.objects.select_for_update().get(pk=message.pk)
+    _require(
+        message.status == JointMessage.Status.APPROVED,
+        _("Only an approved message can be published."),
+    )
+    message.status = JointMessage.Status.PUBLISHED
+    message.published_at = timezone.now()
+    message.save(update_fields=["status", "published_at"])
+    log(
+        message.incident,
+        by,
+        "message",
+        _("Joint message published to %(group)s.") % {"group": message.target_group},
+    )
+    return message
+
+
+# --- Register -------------------------------------------------------------------------------
+
+
+def register_rows(*, year: int | None = None, include_exercises: bool = True):
+    incidents = Incident.objects.select_related("event_type").prefetch_related("activated_forums")
+    if year:
+        incidents = incidents.filter(activated_at__year=year)
+    if not include_exercises:
+        incidents = incidents.filter(is_exercise=False)
+    return incidents.order_by("-activated_at")
+
+
+def overdue_prepared_directions(*, today: datetime.date | None = None):
+    today = today or timezone.localdate()
+    return PreparedDirection.objects.filter(Q(review_due__lt=today)).select_related(
+        "owner", "event_type"
+    )
+
+
+# --- Prepared directions --------------------------------------------------------------------
+
+
+@transaction.atomic
+def prepared_direction_save(
+    *, instance: PreparedDirection | None = None, **data: Any
+) -> PreparedDirection:
+    """Edits change the library only: incidents keep the copy they started from."""
+    direction = instance or PreparedDirection()
+    for name, value in data.items():
+        setattr(direction, name, value)
+    direction.full_clean()
+    direction.save()
+    return direction
+
+
+@transaction.atomic
+def event_type_create(*, name: str, description: str = "") -> EventType:
+    event_type = EventType(name=name.strip(), description=description)
+    event_type.full_clean()
+    event_type.save()
+    return event_type
