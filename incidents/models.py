@@ -3,6 +3,8 @@
 Reports, published pictures and the incident log are append-only: a correction is a new row.
 """
 
+from datetime import UTC
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -57,8 +59,11 @@ class Shift(models.Model):
 
     @property
     def hours(self) -> float:
-        # Aware datetimes subtract in UTC, so a DST night counts its real 23 or 25 hours.
-        return (self.ends_at - self.starts_at).total_seconds() / 3600
+        # In UTC: Python subtracts two datetimes of the same zone by wall clock, which would make
+        # a DST night 24 hours instead of its real 23 or 25.
+        return (
+            self.ends_at.astimezone(UTC) - self.starts_at.astimezone(UTC)
+        ).total_seconds() / 3600
 
 
 class ShiftChange(models.Model):

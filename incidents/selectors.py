@@ -9,7 +9,8 @@ from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from actors.access import is_secretariat
-from actors.models import Actor
+from actors.models import Actor, Assignment, Person
+from actors.selectors import current_assignments_q
 from forums.selectors import forum_seats, resolve_seats
 
 from .models import (
@@ -64,14 +65,19 @@ def coverage_gaps(
 def hours_per_actor(*, year: int) -> list[tuple[Actor, str, float]]:
     """(lending actor, role, hours) for shifts within the year (split at the year's edges)."""
     tz = timezone.get_current_timezone()
-    start = datetime.datetime(year, 1, 1, tzinfo=tz)
-    end = datetime.datetime(year + 1, 1, 1, tzinfo=tz)
+    # Year edges in local time, arithmetic in UTC (see Shift.hours).
+    start = datetime.datetime(year, 1, 1, tzinfo=tz).astimezone(datetime.UTC)
+    end = datetime.datetime(year + 1, 1, 1, tzinfo=tz).astimezone(datetime.UTC)
     totals: dict[tuple[int, str], float] = defaultdict(float)
     actors: dict[int, Actor] = {}
     for shift in Shift.objects.filter(ends_at__gt=start, starts_at__lt=end).select_related(
         "lending_actor"
     ):
-        seconds = (min(shift.ends_at, end) - max(shift.starts_at, start)).total_seconds()
+        ends, starts = (
+            shift.ends_at.astimezone(datetime.UTC),
+            shift.starts_at.astimezone(datetime.UTC),
+        )
+        seconds = (min(ends, end) - max(starts, start)).total_seconds()
         totals[(shift.lending_actor_id, shift.role)] += seconds / 3600
         actors[shift.lending_actor_id] = shift.lending_actor
     return sorted(
@@ -118,9 +124,20 @@ def incidents_visible_to(user: Any) -> QuerySet[Incident]:
     ).distinct()
 
 
-def user_actor(user: Any) -> Actor | None:
-    person = getattr(user, "person", None) if getattr(user, "is_authenticated", False) else None
-    return person.actor if person else None
+def user_actors(user: Any) -> list[Actor]:
+    """The actors a user speaks for: their employer and every actor where they hold (or
+    deputise for) a function today."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    person = Person.objects.filter(user=user).select_related("actor").first()
+    if person is None:
+        return []
+    actors = {person.actor.pk: person.actor}
+    for assignment in Assignment.objects.filter(
+        current_assignments_q(timezone.localdate()), person=person
+    ).select_related("actor_function__actor"):
+        actors.setdefault(assignment.actor_function.actor_id, assignment.actor_function.actor)
+    return list(actors.values())
 
 
 # --- Reporting ------------------------------------------------------------------------------

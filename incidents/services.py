@@ -347,7 +347,7 @@ def log_note(*, incident: Incident, by: Any, text: str) -> LogEntry:
 
 
 def _may_act_for(user: Any, actor: Actor) -> bool:
-    return selectors.can_coordinate(user) or selectors.user_actor(user) == actor
+    return selectors.can_coordinate(user) or actor in selectors.user_actors(user)
 
 
 @transaction.atomic

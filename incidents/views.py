@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actors.access import is_secretariat, secretariat_required
+from actors.models import Actor
 from actors.pages import apply_errors, confirm_page, form_page
 
 from . import selectors, services
@@ -58,6 +59,25 @@ def _incident(request: HttpRequest, pk: int) -> Incident:
     return incident
 
 
+def _chosen_actor(request: HttpRequest, incident: Incident):
+    """The actor the user acts for: ``actor`` from the request if it is one of theirs, else the
+    first of theirs that takes part in the incident. 403 if they speak for none."""
+    mine = selectors.user_actors(request.user)
+    if selectors.can_coordinate(request.user) and request.POST.get("actor"):
+        return get_object_or_404(Actor, pk=request.POST["actor"])
+    wanted = request.POST.get("actor") or request.GET.get("actor")
+    if wanted:
+        for actor in mine:
+            if str(actor.pk) == wanted:
+                return actor
+        raise PermissionDenied
+    expected = {a.pk for a in selectors.expected_actors(incident)}
+    taking_part = [a for a in mine if a.pk in expected]
+    if taking_part or mine:
+        return (taking_part or mine)[0]
+    raise PermissionDenied
+
+
 def _coordinator(request: HttpRequest) -> None:
     if not selectors.can_coordinate(request.user):
         raise PermissionDenied
@@ -92,7 +112,8 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def signal_create(request: HttpRequest) -> HttpResponse:
-    actor = selectors.user_actor(request.user)
+    actors = selectors.user_actors(request.user)
+    actor = actors[0] if actors else None
     if actor is None:
         messages.error(request, _("Your login is not linked to an actor; contact the secretariat."))
         return redirect("incidents:incident_list")
@@ -153,7 +174,7 @@ def incident_activate(request: HttpRequest) -> HttpResponse:
 @require_GET
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     incident = _incident(request, pk)
-    actor = selectors.user_actor(request.user)
+    my_actors = selectors.user_actors(request.user)
     directions = list(
         incident.directions.prefetch_related("acknowledgements__actor").order_by("-decided_at")
     )
@@ -161,7 +182,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     for direction in directions:
         acked = {a.actor_id for a in direction.acknowledgements.all()}
         direction.missing = [a for a in expected if a.pk not in acked]
-        direction.mine_acked = actor is not None and actor.pk in acked
+        direction.mine_pending = [a for a in my_actors if a.pk not in acked]
     context = {
         "incident": incident,
         "forums": list(incident.activated_forums.all()),
@@ -173,7 +194,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         ),
         "coordinator": selectors.can_coordinate(request.user),
         "communicator": selectors.can_communicate(request.user),
-        "my_actor": actor,
+        "my_actors": my_actors,
         "status_choices": ActorStatus.Status.choices,
         "follow_up": getattr(incident, "follow_up", None),
     }
@@ -274,9 +295,7 @@ def status_set(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     incident = _incident(request, pk)
-    actor = selectors.user_actor(request.user)
-    if actor is None:
-        raise PermissionDenied
+    actor = _chosen_actor(request, incident)
     previous = incident.reports.filter(actor=actor).order_by("-version").first()
     initial = {}
     if previous:
@@ -418,9 +437,7 @@ def direction_create(request: HttpRequest, pk: int) -> HttpResponse:
 def direction_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     direction = get_object_or_404(Direction.objects.select_related("incident"), pk=pk)
     incident = _incident(request, direction.incident_id)
-    actor = selectors.user_actor(request.user)
-    if actor is None:
-        raise PermissionDenied
+    actor = _chosen_actor(request, incident)
     try:
         services.direction_acknowledge(direction=direction, actor=actor, by=request.user)
     except ValidationError as exc:
@@ -454,9 +471,7 @@ def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     incident = _incident(request, message.incident_id)
     try:
         if action == "cosign":
-            actor = selectors.user_actor(request.user)
-            if actor is None:
-                raise PermissionDenied
+            actor = _chosen_actor(request, incident)
             services.message_cosign(message=message, actor=actor, by=request.user)
         elif action == "approve":
             services.message_approve(message=message, by=request.user)

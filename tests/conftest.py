@@ -8,7 +8,15 @@
 import pytest
 from django.test import Client
 
-from tests.factories import AssignmentFactory, PersonFactory, UserFactory
+from actors.models import ActorFunction, Assignment
+from forums.services import forum_access_sync
+from tests.factories import (
+    AssignmentFactory,
+    ForumFactory,
+    PersonFactory,
+    SeatFactory,
+    UserFactory,
+)
 
 
 @pytest.fixture
@@ -45,3 +53,83 @@ def secretariat(secretariat_user) -> Client:
     client = Client()
     client.force_login(secretariat_user)
     return client
+
+
+# --- Forum people -----------------------------------------------------------------------------
+# - ``holder``: Hanna holds the seat function at the seat's actor (member of the forum);
+# - ``deputy``: Dan deputises for the same function;
+# - ``outsider``: Olle holds a seat in another forum only.
+
+
+def _person_with_login(username: str, first_name: str):
+    user = UserFactory(username=username, first_name=first_name, last_name="Test")
+    return PersonFactory(user=user, first_name=first_name, last_name="Test")
+
+
+@pytest.fixture
+def forum(db):
+    return ForumFactory(name="Regional samordningsgrupp", activated_name="Samordnande forum")
+
+
+@pytest.fixture
+def seat(forum):
+    return SeatFactory(forum=forum, actor__name="Huddinge kommun", function__name="Säkerhetschef")
+
+
+@pytest.fixture
+def actor_function(seat):
+    return ActorFunction.objects.get(actor=seat.actor, function=seat.function)
+
+
+@pytest.fixture
+def holder(actor_function):
+    person = _person_with_login("hanna", "Hanna")
+    AssignmentFactory(actor_function=actor_function, person=person)
+    forum_access_sync()
+    return person.user
+
+
+@pytest.fixture
+def deputy(actor_function):
+    person = _person_with_login("dan", "Dan")
+    AssignmentFactory(actor_function=actor_function, person=person, role=Assignment.Role.DEPUTY)
+    forum_access_sync()
+    return person.user
+
+
+@pytest.fixture
+def other_forum(db):
+    return ForumFactory(name="Regional chefsgrupp", activated_name="Inriktande forum")
+
+
+@pytest.fixture
+def outsider(other_forum):
+    seat = SeatFactory(forum=other_forum, function__name="Högsta tjänsteperson")
+    person = _person_with_login("olle", "Olle")
+    AssignmentFactory(
+        actor_function=ActorFunction.objects.get(actor=seat.actor, function=seat.function),
+        person=person,
+    )
+    forum_access_sync()
+    return person.user
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def holder_client(holder):
+    return _client(holder)
+
+
+@pytest.fixture
+def deputy_client(deputy):
+    return _client(deputy)
+
+
+@pytest.fixture
+def outsider_client(outsider):
+    return _client(outsider)

@@ -71,3 +71,13 @@ def test_catalogue_has_every_string_in_the_code(tmp_path):
     regenerated = (copy / "locale" / "sv" / "LC_MESSAGES" / "django.po").read_text("utf-8")
     missing = [msgid for msgid, msgstr, _fuzzy in entries(regenerated) if not msgstr]
     assert missing == [], "run `make messages` and translate these"
+
+
+def test_translations_keep_their_placeholders():
+    """A Swedish text must use exactly the %(name)s placeholders of its English original."""
+    mismatched = [
+        (msgid, msgstr)
+        for msgid, msgstr, _fuzzy in entries(CATALOGUE.read_text(encoding="utf-8"))
+        if set(re.findall(r"%\((\w+)\)", msgid)) != set(re.findall(r"%\((\w+)\)", msgstr))
+    ]
+    assert mismatched == []
