@@ -373,6 +373,9 @@ class SituationPicture(models.Model):
     summary = models.TextField(_("summary"))
     needs_and_requests = models.TextField(_("needs and requests"), blank=True)
     actor_snapshot = models.JSONField(default=list)
+    # Directions in force and published joint messages at publication, frozen with the picture.
+    directions_snapshot = models.JSONField(default=list)
+    messages_snapshot = models.JSONField(default=list)
     sharing_level = models.CharField(
         _("sharing level"), max_length=10, choices=SharingLevel.choices, default=SharingLevel.FORUM
     )

@@ -445,6 +445,22 @@ def picture_publish(
         summary=summary.strip(),
         needs_and_requests=needs_and_requests.strip(),
         actor_snapshot=_snapshot(incident),
+        directions_snapshot=[
+            {
+                "text": d.text,
+                "decided_at": d.decided_at.isoformat(),
+                "valid_until": d.valid_until.isoformat() if d.valid_until else None,
+            }
+            for d in incident.directions.filter(
+                Q(valid_until__isnull=True) | Q(valid_until__gt=timezone.now())
+            ).order_by("decided_at")
+        ],
+        messages_snapshot=[
+            {"target_group": m.target_group, "channel": m.channel, "text": m.text}
+            for m in incident.messages.filter(status=JointMessage.Status.PUBLISHED).order_by(
+                "published_at"
+            )
+        ],
         sharing_level=sharing_level,
         published_by=published_by,
     )

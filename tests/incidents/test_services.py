@@ -267,3 +267,27 @@ def test_register_keeps_exercises_out_of_the_counts(forum, rsib, secretariat):
     assert "Skarp" in page and "Övning" in page
     response = secretariat.get(reverse("incidents:register"))
     assert sum(count for _key, count in response.context["counts"]) == 1
+
+
+def test_the_picture_carries_directions_and_published_messages(incident, seat, holder, rsib, rkk):
+    services.direction_issue(incident=incident, text="Prioritera vård och omsorg.", by=rsib)
+    message = services.message_draft(
+        incident=incident,
+        target_group="Allmänheten",
+        channel="Webb",
+        text="Spara vatten.",
+        senders=[seat.actor],
+        by=rkk,
+    )
+    draft_only = services.picture_publish(
+        incident=incident, audience="full", summary="A", published_by=rsib
+    )
+    services.message_cosign(message=message, actor=seat.actor, by=holder)
+    services.message_approve(message=message, by=rkk)
+    services.message_publish(message=message, by=rkk)
+    picture = services.picture_publish(
+        incident=incident, audience="full", summary="B", published_by=rsib
+    )
+    assert [d["text"] for d in picture.directions_snapshot] == ["Prioritera vård och omsorg."]
+    assert draft_only.messages_snapshot == []
+    assert [m["text"] for m in picture.messages_snapshot] == ["Spara vatten."]

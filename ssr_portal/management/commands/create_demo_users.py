@@ -17,6 +17,7 @@ from django.utils import timezone
 from actors.models import Actor, ActorFunction, Assignment, Function, MunicipalCluster, Person
 from forums.models import ClusterRepresentation, Forum, Meeting
 from forums.services import forum_access_sync
+from incidents.models import EventType, OnCallRole, PreparedDirection, Shift
 
 DEMO_NOTE = "Demo – ej verklig klusterindelning"
 
@@ -155,6 +156,8 @@ class Command(BaseCommand):
             lines.append(f"  {demo.username:<16} {demo.password:<22} {role}, {actor.display_name}")
         self._demo_cluster(today)
         self._demo_meeting(secretariat_user=user_model.objects.get(username="sekretariat"))
+        self._demo_roster()
+        self._demo_prepared_direction()
         forum_access_sync()
         if verbosity:
             self.stdout.write("Demo logins (only for local use):")
@@ -199,3 +202,41 @@ class Command(BaseCommand):
             start=1,
         ):
             meeting.agenda_items.create(position=position, title=title)
+
+    def _demo_roster(self):
+        """A week of RSIB and RKK shifts from 08:00 today, so the demo has someone on duty."""
+        if Shift.objects.exists():
+            return
+        start = timezone.localtime().replace(hour=8, minute=0, second=0, microsecond=0)
+        if timezone.localtime().hour < 8:
+            start -= datetime.timedelta(days=1)
+        for role, username in (
+            (OnCallRole.RSIB, "anders.polisen"),
+            (OnCallRole.RKK, "maria.polisen"),
+        ):
+            person = Person.objects.get(user__username=username)
+            for day in range(7):
+                begins = start + datetime.timedelta(days=day)
+                Shift.objects.create(
+                    role=role,
+                    person=person,
+                    lending_actor=person.actor,
+                    starts_at=begins,
+                    ends_at=begins + datetime.timedelta(days=1),
+                )
+
+    def _demo_prepared_direction(self):
+        if PreparedDirection.objects.exists():
+            return
+        storm, _ = EventType.objects.get_or_create(name="Storm (demo)")
+        PreparedDirection.objects.create(
+            event_type=storm,
+            title="Regional inriktning vid storm (demo)",
+            action_plan="1. Samla samordnande forum inom en timme.\n"
+            "2. Prioritera elförsörjning till vård, omsorg och vattenförsörjning.\n"
+            "3. Samordna information till allmänheten.",
+            checklist="Kontakta elnätsbolagen\nLägesbild varannan timme\nStäm av reservkraft",
+            message_templates="Stormen påverkar Stockholms län. Följ myndigheternas råd.",
+            owner=Actor.objects.filter(kind=Actor.Kind.COUNTY_ADMINISTRATIVE_BOARD).first(),
+            review_due=timezone.localdate() + datetime.timedelta(days=180),
+        )
