@@ -16,7 +16,7 @@ from simple_history.utils import bulk_create_with_history
 
 from actors.models import Actor, MunicipalCluster
 
-from . import selectors
+from . import notify, selectors
 from .files import check_upload
 from .models import (
     ActionItem,
@@ -283,6 +283,7 @@ def meeting_create(*, forum: Forum, created_by: Any = None, **data: Any) -> Meet
     meeting = Meeting(forum=forum, created_by=created_by, **data)
     _check_meeting(meeting)
     meeting.save()
+    notify.meeting_changed(meeting, event="invitation")
     return meeting
 
 
@@ -301,6 +302,8 @@ def meeting_update(*, meeting: Meeting, **data: Any) -> Meeting:
     if changed & RESCHEDULING_FIELDS:
         meeting.sequence += 1  # calendar clients replace the event
     meeting.save()
+    if changed & RESCHEDULING_FIELDS:
+        notify.meeting_changed(meeting, event="update")
     return meeting
 
 
@@ -313,6 +316,7 @@ def meeting_cancel(*, meeting: Meeting) -> Meeting:
         meeting.status = Meeting.Status.CANCELLED
         meeting.sequence += 1
         meeting.save(update_fields=["status", "sequence"])
+        notify.meeting_changed(meeting, event="cancellation")
     return meeting
 
 
@@ -518,4 +522,5 @@ def minutes_approve(*, minutes: Minutes, approved_by: Any) -> Minutes:
                 ),
             )
     bulk_create_with_history(list(recipients.values()), MinutesRecipient)
+    notify.minutes_approved(minutes)
     return minutes

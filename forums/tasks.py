@@ -17,3 +17,22 @@ def sync_forum_access() -> dict[str, int]:
     if granted or withdrawn:
         logger.info("Forum access: %s granted, %s withdrawn.", granted, withdrawn)
     return {"granted": granted, "withdrawn": withdrawn}
+
+
+@shared_task(ignore_result=True)
+def send_meeting_reminders() -> int:
+    """The day before: remind the seat holders of tomorrow's meetings (once per meeting)."""
+    import datetime
+
+    from django.utils import timezone
+
+    from .models import Meeting
+    from .notify import meeting_reminder
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    meetings = Meeting.objects.filter(
+        status=Meeting.Status.PLANNED, starts_at__date=tomorrow
+    ).select_related("forum")
+    for meeting in meetings:
+        meeting_reminder(meeting)
+    return len(meetings)

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "forums",
     "incidents",
     "membership",
+    "notifications",
 ]
 
 MIDDLEWARE = [
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "actors.context_processors.roles",
                 "incidents.context_processors.on_duty",
+                "notifications.context_processors.unread",
             ],
         },
     },
@@ -131,6 +133,14 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Stockholm"
 CELERY_BEAT_SCHEDULE = {
+    "requeue-stale-notifications": {
+        "task": "notifications.tasks.requeue_stale",
+        "schedule": 60.0,
+    },
+    "meeting-reminders": {
+        "task": "forums.tasks.send_meeting_reminders",
+        "schedule": crontab(hour=8, minute=0),
+    },
     "sync-forum-access": {
         "task": "forums.tasks.sync_forum_access",
         "schedule": crontab(hour=0, minute=5),
@@ -195,6 +205,26 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Samverkan Stockholmsregionen <noreply@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# --- SMS ------------------------------------------------------------------------------------
+
+SMS_BACKEND = env.str(
+    "SMS_BACKEND",
+    default="notifications.channels.HttpSmsGateway"
+    if env.str("SMS_GATEWAY_URL", default="")
+    else "notifications.channels.ConsoleSmsBackend",
+)
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+SMS_SENDER = env.str("SMS_SENDER", default="SSR")
+
+# --- Notifications --------------------------------------------------------------------------
+
+NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
+# Rows left pending or sending this long are queued again (a worker died, Redis was down).
+NOTIFICATION_STALE_SECONDS = env.int("NOTIFICATION_STALE_SECONDS", default=120)
+# How long an acknowledgement link in an alert is valid.
+ACKNOWLEDGEMENT_LINK_HOURS = env.int("ACKNOWLEDGEMENT_LINK_HOURS", default=48)
 
 # --- Security -------------------------------------------------------------------------------
 

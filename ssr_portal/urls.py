@@ -31,4 +31,5 @@ urlpatterns = [
     path("", include("actors.urls")),
     path("", include("forums.urls")),
     path("", include("incidents.urls")),
+    path("", include("notifications.urls")),
 ]

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NotificationsConfig(AppConfig):
+    """A generic outbox: callers render their messages; this app stores, sends and retries them.
+    It knows nothing of forums or incidents."""
+
+    name = "notifications"
+    verbose_name = _("Notifications")

@@ -1,0 +1,111 @@
+"""The outbox. Every message is first a row, written in the caller's transaction; a Celery task
+claims the row with a conditional update and sends it, so nothing is sent twice or lost."""
+
+import uuid
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from actors.models import Person
+
+
+class Channel(models.TextChoices):
+    EMAIL = "email", _("E-mail")
+    SMS = "sms", _("SMS")
+    PORTAL = "portal", _("In the portal")
+
+
+class Notification(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        SENDING = "sending", _("Sending")
+        SENT = "sent", _("Sent")
+        FAILED = "failed", _("Failed")
+        UNREACHABLE = "unreachable", _("Unreachable")
+
+    uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Producers name each message so that a retry of the producing service adds nothing.
+    dedupe_key = models.CharField(max_length=200, unique=True)
+    recipient = models.ForeignKey(
+        Person, verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="notifications"
+    )
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    kind = models.CharField(_("kind"), max_length=40)
+    address = models.CharField(_("address"), max_length=254, blank=True)
+    subject = models.CharField(_("subject"), max_length=200)
+    body = models.TextField(_("text"))
+    html = models.TextField(blank=True)
+    reason = models.CharField(_("why you got it"), max_length=400)
+    link = models.CharField(max_length=500, blank=True)
+    attachments = models.JSONField(default=list, blank=True)
+    content_type = models.ForeignKey(ContentType, on_delete=models.SET_NULL, null=True, blank=True)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    about = GenericForeignKey("content_type", "object_id")
+    status = models.CharField(
+        _("status"), max_length=12, choices=Status.choices, default=Status.PENDING
+    )
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.TextField(_("reason for failure"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    sending_started_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        indexes = [
+            models.Index(fields=["status", "created_at"]),
+            models.Index(fields=["recipient", "channel", "read_at"]),
+            models.Index(fields=["content_type", "object_id"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()} → {self.recipient}: {self.subject}"
+
+
+class KindPolicy(models.Model):
+    """The secretariat's limits per kind of message: which channels a user may switch off."""
+
+    kind = models.CharField(_("kind"), max_length=40, unique=True)
+    label = models.CharField(_("name"), max_length=100)
+    mandatory_channels = models.JSONField(
+        _("channels that cannot be switched off"), default=list, blank=True
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["label"]
+        verbose_name = _("notification policy")
+        verbose_name_plural = _("notification policies")
+
+    def __str__(self) -> str:
+        return self.label
+
+
+class Preference(models.Model):
+    """A user's choice to switch a channel off for a kind of message."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
+    )
+    kind = models.CharField(max_length=40)
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    enabled = models.BooleanField(default=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "kind", "channel"], name="preference_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.kind}/{self.channel}: {self.enabled}"

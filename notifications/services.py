@@ -1,0 +1,246 @@
+"""Queue and deliver notifications. Callers render the message; this module stores it in their
+transaction, sends it after commit, and never sends a row twice (a conditional claim)."""
+
+import base64
+import datetime
+import logging
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from actors.models import Person
+
+from . import channels
+from .models import Channel, KindPolicy, Notification, Preference
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass
+class Outgoing:
+    """One message to one person, to be sent on the channels named (that they have)."""
+
+    recipient: Person
+    kind: str
+    subject: str
+    body: str
+    reason: str
+    key: str
+    channels: tuple[str, ...] = (Channel.EMAIL, Channel.PORTAL)
+    html: str = ""
+    sms: str = ""
+    link: str = ""
+    about: models.Model | None = None
+    attachments: list[dict] = field(default_factory=list)
+
+
+def attachment(name: str, content: bytes, mimetype: str) -> dict:
+    return {"name": name, "mimetype": mimetype, "content": base64.b64encode(content).decode()}
+
+
+def _wanted(messages: list[Outgoing]) -> set[tuple[int, str, str]]:
+    """(user id, kind, channel) switched off by users, less what the secretariat made mandatory."""
+    user_ids = {m.recipient.user_id for m in messages if m.recipient.user_id}
+    kinds = {m.kind for m in messages}
+    mandatory = {
+        (policy.kind, channel)
+        for policy in KindPolicy.objects.filter(kind__in=kinds)
+        for channel in policy.mandatory_channels
+    }
+    return {
+        (p.user_id, p.kind, p.channel)
+        for p in Preference.objects.filter(user_id__in=user_ids, kind__in=kinds, enabled=False)
+        if (p.kind, p.channel) not in mandatory
+    }
+
+
+def _row(message: Outgoing, channel: str, now: datetime.datetime) -> Notification:
+    person = message.recipient
+    address = {
+        Channel.EMAIL: person.email,
+        Channel.SMS: person.mobile,
+        Channel.PORTAL: str(person.user_id or ""),
+    }[channel]
+    row = Notification(
+        dedupe_key=f"{message.key}:{channel}:{person.pk}"[:200],
+        recipient=person,
+        channel=channel,
+        kind=message.kind,
+        address=address,
+        subject=message.subject[:200],
+        body=(message.sms or message.body) if channel == Channel.SMS else message.body,
+        html=message.html if channel == Channel.EMAIL else "",
+        reason=message.reason[:400],
+        link=message.link,
+        attachments=message.attachments if channel == Channel.EMAIL else [],
+    )
+    if message.about is not None:
+        row.content_type = ContentType.objects.get_for_model(message.about)
+        row.object_id = message.about.pk
+    if not address:
+        row.status = Notification.Status.UNREACHABLE
+        row.last_error = {
+            Channel.EMAIL: _("No e-mail address registered."),
+            Channel.SMS: _("No mobile number registered."),
+            Channel.PORTAL: _("No login."),
+        }[channel]
+    elif channel == Channel.PORTAL:
+        row.status = Notification.Status.SENT
+        row.sent_at = now
+    return row
+
+
+def notifications_queue(messages: Iterable[Outgoing]) -> list[int]:
+    """Write the rows in the caller's transaction (one bulk insert) and send them after commit.
+
+    A message already queued under the same key is not queued again.
+    """
+    messages = list(messages)
+    if not messages:
+        return []
+    switched_off = _wanted(messages)
+    now = timezone.now()
+    rows = [
+        _row(message, channel, now)
+        for message in messages
+        for channel in message.channels
+        if (message.recipient.user_id, message.kind, channel) not in switched_off
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
+    ids = list(
+        Notification.objects.filter(
+            dedupe_key__in=[row.dedupe_key for row in rows], status=Notification.Status.PENDING
+        ).values_list("pk", flat=True)
+    )
+    transaction.on_commit(lambda: enqueue(ids))
+    return ids
+
+
+def enqueue(ids: Iterable[int]) -> int:
+    """Hand rows to the workers. If the broker is down the rows stay pending for the sweep."""
+    from .tasks import deliver
+
+    queued = 0
+    for notification_id in ids:
+        try:
+            deliver.apply_async((notification_id,), retry=False)
+        except Exception as exc:  # the broker is unreachable: the beat sweep will try again
+            logger.warning("Could not queue notification %s: %s", notification_id, exc)
+            break
+        queued += 1
+    return queued
+
+
+def _backoff(attempts: int) -> int:
+    return min(30 * 2 ** (attempts - 1), 3600)
+
+
+def notification_deliver(notification_id: int) -> int | None:
+    """Claim, send and record one notification. Returns seconds to wait before a retry, or None.
+
+    The claim is a conditional update (pending → sending), so two workers, a retry or a
+    re-queue never send the same row twice.
+    """
+    now = timezone.now()
+    claimed = Notification.objects.filter(
+        Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+        pk=notification_id,
+        status=Notification.Status.PENDING,
+    ).update(status=Notification.Status.SENDING, sending_started_at=now, attempts=F("attempts") + 1)
+    if claimed != 1:
+        return None
+    notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    try:
+        channels.send(notification)
+    except channels.PermanentError as exc:
+        _finish(notification, Notification.Status.FAILED, str(exc))
+        return None
+    except Exception as exc:  # transient: network, server busy, anything unexpected
+        if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+            _finish(notification, Notification.Status.FAILED, str(exc))
+            return None
+        delay = _backoff(notification.attempts)
+        Notification.objects.filter(pk=notification.pk).update(
+            status=Notification.Status.PENDING,
+            last_error=str(exc)[:2000],
+            next_attempt_at=timezone.now() + datetime.timedelta(seconds=delay),
+        )
+        return delay
+    _finish(notification, Notification.Status.SENT, "")
+    return None
+
+
+def _finish(notification: Notification, status: str, error: str) -> None:
+    Notification.objects.filter(pk=notification.pk, status=Notification.Status.SENDING).update(
+        status=status,
+        last_error=error[:2000],
+        sent_at=timezone.now() if status == Notification.Status.SENT else None,
+    )
+
+
+def requeue_stale(*, now: datetime.datetime | None = None) -> int:
+    """Queue again what waited too long: sending rows whose worker died, pending rows whose task
+    never reached a worker (Redis was down)."""
+    now = now or timezone.now()
+    stale = now - datetime.timedelta(seconds=settings.NOTIFICATION_STALE_SECONDS)
+    Notification.objects.filter(
+        status=Notification.Status.SENDING, sending_started_at__lt=stale
+    ).update(status=Notification.Status.PENDING)
+    ids = list(
+        Notification.objects.filter(status=Notification.Status.PENDING)
+        .filter(
+            Q(next_attempt_at__isnull=True, created_at__lt=stale) | Q(next_attempt_at__lt=stale)
+        )
+        .values_list("pk", flat=True)[:5000]
+    )
+    return enqueue(ids)
+
+
+def notification_retry(*, notification: Notification) -> None:
+    """The secretariat sends a failed message again (e.g. after fixing the address)."""
+    updated = Notification.objects.filter(
+        pk=notification.pk, status=Notification.Status.FAILED
+    ).update(status=Notification.Status.PENDING, attempts=0, next_attempt_at=None)
+    if updated:
+        transaction.on_commit(lambda: enqueue([notification.pk]))
+
+
+def inbox_mark_read(*, user: Any, notification: Notification | None = None) -> int:
+    rows = Notification.objects.filter(
+        recipient__user=user, channel=Channel.PORTAL, read_at__isnull=True
+    )
+    if notification is not None:
+        rows = rows.filter(pk=notification.pk)
+    return rows.update(read_at=timezone.now())
+
+
+@transaction.atomic
+def preferences_save(*, user: Any, choices: dict[tuple[str, str], bool]) -> None:
+    mandatory = {
+        (policy.kind, channel)
+        for policy in KindPolicy.objects.all()
+        for channel in policy.mandatory_channels
+    }
+    for (kind, channel), enabled in choices.items():
+        if (kind, channel) in mandatory and not enabled:
+            continue  # cannot be switched off
+        Preference.objects.update_or_create(
+            user=user, kind=kind, channel=channel, defaults={"enabled": enabled}
+        )
+
+
+def render_message(template_base: str, context: dict) -> tuple[str, str, str]:
+    """A template trio: ``<base>_subject.txt``, ``<base>.txt`` and ``<base>.html``."""
+    from django.template.loader import render_to_string
+
+    subject = " ".join(render_to_string(f"{template_base}_subject.txt", context).split())
+    text = render_to_string(f"{template_base}.txt", context).strip()
+    html = render_to_string(f"{template_base}.html", context)
+    return subject, text, html

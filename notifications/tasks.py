@@ -1,0 +1,18 @@
+"""Workers send the outbox; beat sweeps up what was left behind."""
+
+from celery import shared_task
+
+from . import services
+
+
+@shared_task(bind=True, acks_late=True, max_retries=None, ignore_result=True)
+def deliver(self, notification_id: int) -> None:
+    """Send one notification. Idempotent: the row is claimed before anything is sent."""
+    delay = services.notification_deliver(notification_id)
+    if delay is not None and not self.request.is_eager:
+        raise self.retry(countdown=delay)
+
+
+@shared_task(ignore_result=True)
+def requeue_stale() -> int:
+    return services.requeue_stale()
