@@ -36,6 +36,7 @@ class ForumForm(forms.ModelForm):
             "convening_actor",
             "activated_name",
             "co_location_name",
+            "escalation_minutes",
             "is_active",
         ]
         widgets = {"purpose": forms.Textarea(attrs={"rows": 4})}

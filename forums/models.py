@@ -100,6 +100,14 @@ class Forum(models.Model):
     )
     mode = models.CharField(_("mode"), max_length=10, choices=Mode.choices, default=Mode.ORDINARY)
     is_active = models.BooleanField(_("active"), default=True)
+    escalation_minutes = models.PositiveSmallIntegerField(
+        _("escalation after (minutes)"),
+        default=15,
+        help_text=_(
+            "A seat that has not acknowledged an activation alert within this time is alerted "
+            "again with its deputies; after as long again the RSIB on duty is told."
+        ),
+    )
 
     history = HistoricalRecords()
 

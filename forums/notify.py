@@ -20,7 +20,8 @@ def _seat_people(meeting: Meeting):
                 (
                     assignment.person,
                     _(
-                        "You get this because you are %(role)s for %(function)s of %(actor)s in %(forum)s."
+                        "You get this because you are %(role)s for %(function)s of %(actor)s "
+                        "in %(forum)s."
                     )
                     % {
                         "role": assignment.get_role_display().lower(),

@@ -545,3 +545,38 @@ class FollowUpAction(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SeatAlert(models.Model):
+    """The activation alert of one seat: who was alerted, and who acknowledged, when and how."""
+
+    class Via(models.TextChoices):
+        EMAIL = "email", _("E-mail link")
+        SMS = "sms", _("SMS")
+        PORTAL = "portal", _("In the portal")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="alerts")
+    seat = models.ForeignKey("forums.Seat", on_delete=models.CASCADE, related_name="+")
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, null=True, related_name="+")
+    alerted_at = models.DateTimeField(auto_now_add=True)
+    wave = models.PositiveSmallIntegerField(default=1)
+    escalated_at = models.DateTimeField(null=True, blank=True)
+    rsib_told_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    acknowledged_via = models.CharField(max_length=10, choices=Via.choices, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["incident", "pk"]
+        verbose_name = _("seat alert")
+        verbose_name_plural = _("seat alerts")
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "seat"], name="seat_alert_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident}: {self.seat_id}"

@@ -17,7 +17,7 @@ from forums.models import Forum, Mode
 from forums.selectors import forum_seats, resolve_seats
 from forums.services import forum_mode_set
 
-from . import selectors
+from . import alerts, selectors
 from .models import (
     ActorStatus,
     Direction,
@@ -252,6 +252,7 @@ def incident_activate(
     _set_forum_modes(forums)
     _alert_actors(incident, activated_by)
     incident_access_sync(incidents=[incident])
+    alerts.alert_seats(incident)
     log(
         incident,
         activated_by,
@@ -283,6 +284,7 @@ def incident_forums_change(*, incident: Incident, forums: Iterable[Forum], by: A
     _set_forum_modes(before | forums)
     _alert_actors(incident, by)
     incident_access_sync(incidents=[incident])
+    alerts.alert_seats(incident)
     added, removed = forums - before, before - forums
     log(
         incident,
@@ -472,6 +474,7 @@ def picture_publish(
         _("Situation picture published: %(audience)s, version %(version)s.")
         % {"audience": picture.get_audience_display(), "version": picture.version},
     )
+    alerts.picture_published(picture)
     transaction.on_commit(lambda: render_picture_pdf.delay(picture.pk))
     return picture
 
@@ -497,6 +500,7 @@ def direction_issue(
         incident=incident, text=text.strip(), decided_at=now, valid_until=valid_until, created_by=by
     )
     log(incident, by, "direction", _("Direction issued: %(text)s") % {"text": direction.text[:200]})
+    alerts.direction_issued(direction)
     return direction
 
 
@@ -595,6 +599,7 @@ def message_approve(*, message: JointMessage, by: Any) -> JointMessage:
     message.status = JointMessage.Status.APPROVED
     message.save(update_fields=["status"])
     log(message.incident, by, "message", _("Joint message approved."))
+    alerts.message_approved(message)
     return message
 
 

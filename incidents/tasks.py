@@ -31,3 +31,18 @@ def render_picture_pdf(picture_id: int) -> str:
         picture.pdf.save(name, ContentFile(picture_pdf(picture)), save=False)
         picture.save(update_fields=["pdf"])
         return picture.pdf.name
+
+
+@shared_task(ignore_result=True)
+def escalate_alerts() -> int:
+    """Every minute: escalate unacknowledged activation alerts (see alerts.escalate)."""
+    from .alerts import escalate
+
+    return escalate()
+
+
+@shared_task(ignore_result=True)
+def remind_overdue_reports() -> int:
+    from .alerts import remind_overdue
+
+    return remind_overdue()

@@ -30,6 +30,9 @@ urlpatterns = [
         "inriktningar/<int:pk>/kvittera/", views.direction_acknowledge, name="direction_acknowledge"
     ),
     path("budskap/<int:pk>/<slug:action>/", views.message_action, name="message_action"),
+    path("handelser/<int:pk>/kvittenser/", views.alert_board, name="board"),
+    path("handelser/<int:pk>/kvittera/", views.acknowledge_in_portal, name="acknowledge_in_portal"),
+    path("kvittera/<str:token>/", views.acknowledge, name="acknowledge"),
     path("beredskap/", views.roster, name="roster"),
     path("beredskap/pass/nytt/", views.shift_create, name="shift_create"),
     path("beredskap/pass/<int:pk>/", views.shift_detail, name="shift_detail"),

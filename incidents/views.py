@@ -6,6 +6,7 @@ import datetime
 from typing import Any
 
 from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -761,4 +762,65 @@ def event_type_create(request: HttpRequest) -> HttpResponse:
         save=save,
         success_message=_("The event type was saved."),
         cancel_url=reverse("incidents:prepared_direction_list"),
+    )
+
+
+# --- Activation alerts ----------------------------------------------------------------------
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def acknowledge(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in an activation alert. GET shows one button; POST records the receipt (a GET
+    alone changes nothing, so mail scanners that open links cannot acknowledge for anyone)."""
+    from django.core import signing
+
+    from actors.models import Person
+
+    from .alerts import acknowledge as record
+    from .alerts import read_ack_token
+    from .models import SeatAlert
+
+    try:
+        alert_id, person_id = read_ack_token(token)
+    except signing.SignatureExpired:
+        return render(request, "incidents/ack_result.html", {"state": "expired"}, status=410)
+    except signing.BadSignature:
+        return render(request, "incidents/ack_result.html", {"state": "invalid"}, status=404)
+    alert = get_object_or_404(SeatAlert.objects.select_related("incident", "actor"), pk=alert_id)
+    person = get_object_or_404(Person, pk=person_id)
+    if alert.acknowledged_at:
+        return render(
+            request, "incidents/ack_result.html", {"state": "used", "alert": alert}, status=409
+        )
+    if request.method == "POST":
+        record(alert=alert, person=person, via=SeatAlert.Via.EMAIL)
+        return render(request, "incidents/ack_result.html", {"state": "done", "alert": alert})
+    return render(request, "incidents/ack_confirm.html", {"alert": alert, "person": person})
+
+
+@require_POST
+def acknowledge_in_portal(request: HttpRequest, pk: int) -> HttpResponse:
+    from .alerts import acknowledge_in_portal as record
+
+    incident = _incident(request, pk)
+    if record(incident=incident, user=request.user):
+        messages.success(request, _("Your receipt of the activation alert was recorded."))
+    else:
+        messages.error(request, _("There is no unacknowledged alert for your seats."))
+    return redirect(incident)
+
+
+@require_GET
+def alert_board(request: HttpRequest, pk: int) -> HttpResponse:
+    from .alerts import board
+
+    incident = _incident(request, pk)
+    _coordinator(request)
+    rows = board(incident)
+    counts = {}
+    for row in rows:
+        counts[row["state"]] = counts.get(row["state"], 0) + 1
+    return render(
+        request, "incidents/board.html", {"incident": incident, "rows": rows, "counts": counts}
     )

@@ -132,10 +132,16 @@ CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = "Europe/Stockholm"
+CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-notifications": {
         "task": "notifications.tasks.requeue_stale",
         "schedule": 60.0,
+    },
+    "escalate-activation-alerts": {"task": "incidents.tasks.escalate_alerts", "schedule": 60.0},
+    "remind-overdue-reports": {
+        "task": "incidents.tasks.remind_overdue_reports",
+        "schedule": 300.0,
     },
     "meeting-reminders": {
         "task": "forums.tasks.send_meeting_reminders",

@@ -67,8 +67,17 @@ PAGES = [
     ("incidents:prepared_direction_create", {}, SECRETARIAT_ONLY),
     ("incidents:prepared_direction_update", {"pk": "prepared"}, SECRETARIAT_ONLY),
     ("incidents:event_type_create", {}, SECRETARIAT_ONLY),
+    ("incidents:board", {"pk": "incident"}, COORDINATE),
 ]
-POST_ONLY = ["status_set", "direction_acknowledge", "message_action", "shift_change_decide"]
+POST_ONLY = [
+    "status_set",
+    "direction_acknowledge",
+    "message_action",
+    "shift_change_decide",
+    "acknowledge_in_portal",
+]
+# Reached by a signed link without login; tested in test_alerts.py.
+TOKEN_PAGES = ["acknowledge"]
 
 
 @pytest.fixture
@@ -93,7 +102,7 @@ def test_permission_matrix(name, kwargs, expected, objects, clients):
 def test_every_incidents_url_is_covered():
     from incidents.urls import urlpatterns
 
-    covered = {p[0].split(":")[1] for p in PAGES} | set(POST_ONLY)
+    covered = {p[0].split(":")[1] for p in PAGES} | set(POST_ONLY) | set(TOKEN_PAGES)
     assert {p.name for p in urlpatterns} == covered
 
 
