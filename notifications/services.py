@@ -45,15 +45,21 @@ def attachment(name: str, content: bytes, mimetype: str) -> dict:
     return {"name": name, "mimetype": mimetype, "content": base64.b64encode(content).decode()}
 
 
+# Defaults for kinds the secretariat has not set a policy for (the migration seeds the same).
+DEFAULT_MANDATORY = {"activation_alert": {"email", "sms", "portal"}, "direction_issued": {"portal"}}
+
+
+def mandatory_channels() -> set[tuple[str, str]]:
+    policies = {p.kind: set(p.mandatory_channels) for p in KindPolicy.objects.all()}
+    merged = {**DEFAULT_MANDATORY, **policies}
+    return {(kind, channel) for kind, channels in merged.items() for channel in channels}
+
+
 def _wanted(messages: list[Outgoing]) -> set[tuple[int, str, str]]:
     """(user id, kind, channel) switched off by users, less what the secretariat made mandatory."""
     user_ids = {m.recipient.user_id for m in messages if m.recipient.user_id}
     kinds = {m.kind for m in messages}
-    mandatory = {
-        (policy.kind, channel)
-        for policy in KindPolicy.objects.filter(kind__in=kinds)
-        for channel in policy.mandatory_channels
-    }
+    mandatory = mandatory_channels()
     return {
         (p.user_id, p.kind, p.channel)
         for p in Preference.objects.filter(user_id__in=user_ids, kind__in=kinds, enabled=False)
@@ -68,6 +74,9 @@ def _row(message: Outgoing, channel: str, now: datetime.datetime) -> Notificatio
         Channel.SMS: person.mobile,
         Channel.PORTAL: str(person.user_id or ""),
     }[channel]
+    body = message.body
+    if channel != Channel.SMS and message.reason not in body:
+        body = f"{body}\n\n{message.reason}"  # every message says why it was sent
     row = Notification(
         dedupe_key=f"{message.key}:{channel}:{person.pk}"[:200],
         recipient=person,
@@ -75,7 +84,7 @@ def _row(message: Outgoing, channel: str, now: datetime.datetime) -> Notificatio
         kind=message.kind,
         address=address,
         subject=message.subject[:200],
-        body=(message.sms or message.body) if channel == Channel.SMS else message.body,
+        body=(message.sms or message.body)[:480] if channel == Channel.SMS else body,
         html=message.html if channel == Channel.EMAIL else "",
         reason=message.reason[:400],
         link=message.link,
@@ -190,14 +199,20 @@ def requeue_stale(*, now: datetime.datetime | None = None) -> int:
     never reached a worker (Redis was down)."""
     now = now or timezone.now()
     stale = now - datetime.timedelta(seconds=settings.NOTIFICATION_STALE_SECONDS)
-    Notification.objects.filter(
-        status=Notification.Status.SENDING, sending_started_at__lt=stale
-    ).update(status=Notification.Status.PENDING)
-    ids = list(
+    orphaned = list(
+        Notification.objects.filter(
+            status=Notification.Status.SENDING, sending_started_at__lt=stale
+        ).values_list("pk", flat=True)
+    )
+    Notification.objects.filter(pk__in=orphaned, status=Notification.Status.SENDING).update(
+        status=Notification.Status.PENDING, next_attempt_at=None
+    )
+    ids = orphaned + list(
         Notification.objects.filter(status=Notification.Status.PENDING)
         .filter(
             Q(next_attempt_at__isnull=True, created_at__lt=stale) | Q(next_attempt_at__lt=stale)
         )
+        .exclude(pk__in=orphaned)
         .values_list("pk", flat=True)[:5000]
     )
     return enqueue(ids)
@@ -223,11 +238,7 @@ def inbox_mark_read(*, user: Any, notification: Notification | None = None) -> i
 
 @transaction.atomic
 def preferences_save(*, user: Any, choices: dict[tuple[str, str], bool]) -> None:
-    mandatory = {
-        (policy.kind, channel)
-        for policy in KindPolicy.objects.all()
-        for channel in policy.mandatory_channels
-    }
+    mandatory = mandatory_channels()
     for (kind, channel), enabled in choices.items():
         if (kind, channel) in mandatory and not enabled:
             continue  # cannot be switched off

@@ -8,7 +8,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from actors.access import secretariat_required
 
 from . import services
-from .models import Channel, KindPolicy, Notification, Preference
+from .models import Channel, Notification, Preference
 
 KIND_LABELS = {
     "activation_alert": _("Activation alerts"),
@@ -46,7 +46,9 @@ def inbox_read_all(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest) -> HttpResponse:
-    mandatory = {p.kind: set(p.mandatory_channels) for p in KindPolicy.objects.all()}
+    mandatory: dict[str, set[str]] = {}
+    for kind, channel in services.mandatory_channels():
+        mandatory.setdefault(kind, set()).add(channel)
     current = {(p.kind, p.channel): p.enabled for p in Preference.objects.filter(user=request.user)}
     rows = [
         (

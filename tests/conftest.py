@@ -133,3 +133,33 @@ def deputy_client(deputy):
 @pytest.fixture
 def outsider_client(outsider):
     return _client(outsider)
+
+
+# --- Real mail and SMS ------------------------------------------------------------------------
+
+
+@pytest.fixture
+def smtp(settings):
+    """Django sends real SMTP to a server on 127.0.0.1 that the test reads."""
+    from tests.mailboxes import SmtpServer
+
+    with SmtpServer() as server:
+        settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+        settings.EMAIL_HOST = "127.0.0.1"
+        settings.EMAIL_PORT = server.port
+        settings.EMAIL_USE_TLS = False
+        settings.EMAIL_HOST_USER = ""
+        settings.EMAIL_HOST_PASSWORD = ""
+        yield server
+
+
+@pytest.fixture
+def sms_gateway(settings):
+    from tests.mailboxes import SmsGateway
+
+    with SmsGateway() as gateway:
+        settings.SMS_BACKEND = "notifications.channels.HttpSmsGateway"
+        settings.SMS_GATEWAY_URL = gateway.url
+        settings.SMS_GATEWAY_TOKEN = "test-token"
+        settings.SMS_SENDER = "SSR"
+        yield gateway
