@@ -6,6 +6,7 @@ import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from kombu import pools
 from django.conf import settings
 from django.utils import timezone
 
@@ -18,10 +19,12 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def point_broker_at(url: str) -> None:
+    """Re-point the app's broker, dropping every cached connection and producer pool."""
     app.conf.broker_url = url
     app.pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    pools.reset()
 
 
 def test_messages_wait_while_the_broker_is_down_and_go_out_when_it_is_back(
