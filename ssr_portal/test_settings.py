@@ -4,11 +4,17 @@
 """
 
 import os
+from urllib.parse import urlsplit, urlunsplit
 
 os.environ["DATABASE_URL"] = os.environ.get(
     "TEST_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ssr_portal"
 )
-os.environ["REDIS_URL"] = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+# Each parallel test process (pytest-xdist) gets its own Redis database, so one process's
+# Celery queue never feeds another's worker: gw0 uses 15, gw1 14, ...
+_redis = urlsplit(os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
+_worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+_db = int(_redis.path.strip("/") or 15) - (int(_worker) if _worker.isdigit() else 0)
+os.environ["REDIS_URL"] = urlunsplit(_redis._replace(path=f"/{_db}"))
 os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "on")
 os.environ["DEBUG"] = "off"
 os.environ.setdefault("SECRET_KEY", "test-" + "k" * 60)

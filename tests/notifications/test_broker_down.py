@@ -6,9 +6,9 @@ import time
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from kombu import pools
 from django.conf import settings
 from django.utils import timezone
+from kombu import pools
 
 from incidents import services as incident_services
 from notifications import services
@@ -45,7 +45,14 @@ def test_messages_wait_while_the_broker_is_down_and_go_out_when_it_is_back(
 
         point_broker_at(real_broker)
         app.control.purge()
-        with start_worker(app, perform_ping_check=False, shutdown_timeout=10):
+        # Name the queue: an earlier start_worker in this process may have narrowed the
+        # app's queue selection to its own.
+        with start_worker(
+            app,
+            queues=[settings.CELERY_TASK_DEFAULT_QUEUE],
+            perform_ping_check=False,
+            shutdown_timeout=10,
+        ):
             assert services.requeue_stale(now=timezone.now() + datetime.timedelta(hours=1)) >= 1
             deadline = timezone.now() + datetime.timedelta(seconds=20)
             while not smtp.messages and timezone.now() < deadline:
