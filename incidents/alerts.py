@@ -232,10 +232,8 @@ def board(incident: Incident) -> list[dict]:
         sent = statuses.get(alert.pk, set())
         if alert.acknowledged_at:
             state = "acknowledged"
-        elif (
-            alert.actor is None or (sent and sent <= {Notification.Status.UNREACHABLE}) or not sent
-        ):
-            state = "unreachable" if alert.actor is None or sent else "alerted"
+        elif not sent or sent <= {Notification.Status.UNREACHABLE}:
+            state = "unreachable"  # nobody holds the seat, or nobody has a contact path
         elif Notification.Status.SENT in sent:
             state = "delivered"
         else:

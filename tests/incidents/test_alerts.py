@@ -9,6 +9,7 @@ from django.urls import reverse
 from incidents import alerts, services
 from incidents.models import SeatAlert
 from notifications.models import Notification
+from tests.factories import SeatFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -146,3 +147,16 @@ def test_picture_direction_and_message_are_sent(activated, seat, holder, rsib, r
     assert Notification.objects.filter(
         object_id=direction.pk, kind="direction_issued", channel="sms"
     ).exists()
+
+
+def test_a_vacant_seat_is_unreachable_on_the_board(
+    forum, rsib, holder, reachable, django_capture_on_commit_callbacks
+):
+    vacant = SeatFactory(forum=forum)  # nobody holds its function
+    with django_capture_on_commit_callbacks(execute=True):  # the outbox sends after commit
+        incident = services.incident_activate(activated_by=rsib, title="X", forums=[forum])
+    states = {row["alert"].seat_id: row["state"] for row in alerts.board(incident)}
+    assert states[vacant.pk] == "unreachable"
+    assert (
+        states[holder.person.assignments.get().actor_function.actor.seats.get().pk] == "delivered"
+    )
