@@ -32,10 +32,11 @@ def form_page(
     success_message: str,
     cancel_url: str,
     multipart: bool = False,
+    success_url: str | None = None,
 ) -> HttpResponse:
-    """Validate a bound form, save through a service and redirect to what it returns (an object
-    with ``get_absolute_url`` or a URL; else to ``cancel_url``), or show the form with its errors
-    (status 400)."""
+    """Validate a bound form, save through a service and redirect to ``success_url``, else to
+    what the service returned (an object with ``get_absolute_url`` or a URL), else to
+    ``cancel_url``; or show the form with its errors (status 400)."""
     if request.method == "POST" and form.is_valid():
         try:
             result = save(form.cleaned_data)
@@ -43,6 +44,8 @@ def form_page(
             apply_errors(form, exc)
         else:
             messages.success(request, success_message % {"object": result})
+            if success_url:
+                return redirect(success_url)
             has_page = isinstance(result, str) or hasattr(result, "get_absolute_url")
             return redirect(result if has_page else cancel_url)
     return render(

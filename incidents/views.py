@@ -122,10 +122,8 @@ def signal_create(request: HttpRequest) -> HttpResponse:
         request,
         form=SignalForm(request.POST or None),
         title=_("Signal a need for collaboration"),
-        save=lambda data: (
-            services.signal_create(actor=actor, signalled_by=request.user, **data)
-            and reverse("incidents:incident_list")
-        ),
+        save=lambda data: services.signal_create(actor=actor, signalled_by=request.user, **data),
+        success_url=reverse("incidents:incident_list"),
         success_message=_("Your signal was sent to the RSIB on duty."),
         cancel_url=reverse("incidents:incident_list"),
     )
@@ -317,12 +315,10 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form=ReportForm(request.POST or None, initial=initial),
         title=_("Situation report from %(actor)s") % {"actor": actor.name},
-        save=lambda data: (
-            services.report_submit(
-                incident=incident, actor=actor, submitted_by=request.user, **data
-            )
-            and reverse("incidents:picture", args=[incident.pk])
+        save=lambda data: services.report_submit(
+            incident=incident, actor=actor, submitted_by=request.user, **data
         ),
+        success_url=reverse("incidents:picture", args=[incident.pk]),
         success_message=_("Your report was submitted."),
         cancel_url=incident.get_absolute_url(),
     )
@@ -426,9 +422,8 @@ def direction_create(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form=DirectionForm(request.POST or None),
         title=_("Record a direction from the direction forum"),
-        save=lambda data: (
-            services.direction_issue(incident=incident, by=request.user, **data) and incident
-        ),
+        save=lambda data: services.direction_issue(incident=incident, by=request.user, **data),
+        success_url=incident.get_absolute_url(),
         success_message=_("The direction was issued; each actor acknowledges it."),
         cancel_url=incident.get_absolute_url(),
     )
@@ -458,9 +453,8 @@ def message_create(request: HttpRequest, pk: int) -> HttpResponse:
         request,
         form=MessageForm(request.POST or None, initial=initial),
         title=_("Draft a joint message"),
-        save=lambda data: (
-            services.message_draft(incident=incident, by=request.user, **data) and incident
-        ),
+        save=lambda data: services.message_draft(incident=incident, by=request.user, **data),
+        success_url=incident.get_absolute_url(),
         success_message=_("The draft was saved; the senders co-sign it."),
         cancel_url=incident.get_absolute_url(),
     )
@@ -638,7 +632,8 @@ def shift_create(request: HttpRequest) -> HttpResponse:
         request,
         form=ShiftForm(request.POST or None),
         title=_("New shift"),
-        save=lambda data: services.shift_create(**data) and reverse("incidents:roster"),
+        save=lambda data: services.shift_create(**data),
+        success_url=reverse("incidents:roster"),
         success_message=_("The shift was added."),
         cancel_url=reverse("incidents:roster"),
     )
