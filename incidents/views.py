@@ -298,18 +298,11 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     previous = incident.reports.filter(actor=actor).order_by("-version").first()
     initial = {}
     if previous:
+        # A new version starts from the previous one (but not its promised next report time).
         initial = {
             field: getattr(previous, field)
-            for field in (
-                "impact",
-                "situation",
-                "consequences",
-                "actions_taken",
-                "needs",
-                "planned_actions",
-                "communication",
-                "sharing_level",
-            )
+            for field in ReportForm.Meta.fields
+            if field != "next_report_due"
         }
     return form_page(
         request,
