@@ -1,0 +1,201 @@
+"""Membership: agreements (and the periods they cover) and the fee schedules per budget year.
+
+Seed 002 "Överenskommelse": an agreement is valid from signing (or an equivalent adoption
+decision, seed 004), retroactively from 1 January of that year, and renews by full years; notice
+given by 30 June ends it on 31 December that year, later notice on 31 December the next year.
+"""
+
+import datetime
+from decimal import Decimal
+
+from django.core.validators import MinValueValidator
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from actors.models import Actor, Person
+
+NOTICE_DEADLINE = (6, 30)  # month, day: "senast halvårsskiftet"
+
+
+class Agreement(models.Model):
+    actor = models.ForeignKey(
+        Actor, verbose_name=_("actor"), on_delete=models.PROTECT, related_name="agreements"
+    )
+    signed_on = models.DateField(
+        _("signed on"),
+        help_text=_("The signature, or the date of an equivalent adoption decision."),
+    )
+    signatory_name = models.CharField(_("signatory"), max_length=200)
+    signatory_title = models.CharField(_("signatory's title"), max_length=200, blank=True)
+    document = models.FileField(_("signed document"), upload_to="agreements/", blank=True)
+    termination_notified_on = models.DateField(
+        _("notice of termination given on"), null=True, blank=True
+    )
+    invoice_contact = models.ForeignKey(
+        Person,
+        verbose_name=_("invoice contact"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    buyer_reference = models.CharField(
+        _("buyer reference"),
+        max_length=100,
+        blank=True,
+        help_text=_("Printed on the invoice (Peppol BuyerReference)."),
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["actor__name", "-signed_on"]
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(termination_notified_on__isnull=True)
+                | Q(termination_notified_on__gte=models.F("signed_on")),
+                name="agreement_notice_after_signing",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} ({self.signed_on:%Y-%m-%d})"
+
+    @property
+    def valid_from(self) -> datetime.date:
+        """Retroactively from 1 January of the signing year."""
+        return datetime.date(self.signed_on.year, 1, 1)
+
+    @property
+    def ends_on(self) -> datetime.date | None:
+        """31 December of the notice year if notice came by 30 June, else of the next year."""
+        notice = self.termination_notified_on
+        if notice is None:
+            return None
+        deadline = datetime.date(notice.year, *NOTICE_DEADLINE)
+        year = notice.year if notice <= deadline else notice.year + 1
+        return datetime.date(year, 12, 31)
+
+    def covers(self, year: int) -> bool:
+        """Whether the agreement covers the budget year (a full-year fee whatever the date)."""
+        if year < self.signed_on.year:
+            return False
+        return self.ends_on is None or year <= self.ends_on.year
+
+
+class FeeSchedule(models.Model):
+    """The fees of one budget year. Only an approved schedule can be invoiced."""
+
+    class Model(models.TextChoices):
+        PER_INHABITANT = "2024", _("Per inhabitant and fixed fees (2024 agreement)")
+        COST_SPLIT = "2015", _("Half of the cost budget each (2015 model)")
+
+    year = models.PositiveSmallIntegerField(_("budget year"), unique=True)
+    model = models.CharField(
+        _("fee model"), max_length=4, choices=Model.choices, default=Model.PER_INHABITANT
+    )
+    rate_per_inhabitant = models.DecimalField(
+        _("rate per inhabitant (SEK)"),
+        max_digits=8,
+        decimal_places=2,
+        default=Decimal("1.50"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    standard_fee = models.DecimalField(
+        _("standard fee (SEK)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("280000.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    double_fee = models.DecimalField(
+        _("double fee (SEK)"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal("560000.00"),
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    double_fee_actors = models.ManyToManyField(
+        Actor, verbose_name=_("actors paying the double fee"), related_name="+", blank=True
+    )
+    cost_budget = models.DecimalField(
+        _("total cost budget (SEK)"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "2015 model: municipalities pay half by population, the others half by shares."
+        ),
+    )
+    decision_reference = models.CharField(_("decision reference"), max_length=100, blank=True)
+    approved_on = models.DateField(_("approved on"), null=True, blank=True)
+    approved_by_body = models.CharField(
+        _("approved by"),
+        max_length=150,
+        blank=True,
+        help_text=_("The direction level, e.g. Regional chefsgrupp."),
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year"]
+        verbose_name = _("fee schedule")
+        verbose_name_plural = _("fee schedules")
+
+    def __str__(self) -> str:
+        return str(_("Fee schedule %(year)s") % {"year": self.year})
+
+    @property
+    def is_approved(self) -> bool:
+        return self.approved_on is not None
+
+    @property
+    def population_date(self) -> datetime.date:
+        """Population on 31 December of the year before the budget year (seed 002)."""
+        return datetime.date(self.year - 1, 12, 31)
+
+
+class ScheduledFee(models.Model):
+    """What an associated member pays (2024 model), or an actor's share (2015 model)."""
+
+    schedule = models.ForeignKey(
+        FeeSchedule, on_delete=models.CASCADE, related_name="scheduled_fees"
+    )
+    actor = models.ForeignKey(
+        Actor, verbose_name=_("actor"), on_delete=models.PROTECT, related_name="+"
+    )
+    amount = models.DecimalField(
+        _("fee (SEK)"),
+        max_digits=12,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    share = models.DecimalField(
+        _("share of the other actors' half"),
+        max_digits=8,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("scheduled fee")
+        verbose_name_plural = _("scheduled fees")
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "actor"], name="scheduled_fee_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.schedule.year}: {self.actor}"
