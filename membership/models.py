@@ -199,3 +199,89 @@ class ScheduledFee(models.Model):
 
     def __str__(self) -> str:
         return f"{self.schedule.year}: {self.actor}"
+
+
+class InvoiceCounter(models.Model):
+    """The last number per series and year; locked while numbering, so numbers are gapless."""
+
+    series = models.CharField(max_length=20)
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["series", "year"], name="invoice_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.series} {self.year}: {self.last_number}"
+
+
+class Invoice(models.Model):
+    """An issued invoice or credit note. Never edited once issued: a credit note corrects it."""
+
+    class Kind(models.TextChoices):
+        INVOICE = "invoice", _("Invoice")
+        CREDIT_NOTE = "credit_note", _("Credit note")
+
+    kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.INVOICE)
+    number = models.CharField(_("number"), max_length=20, unique=True)
+    year = models.PositiveSmallIntegerField(_("budget year"))
+    # Set on the invoice the annual run issues: one per actor and year, whatever happens.
+    run_year = models.PositiveSmallIntegerField(null=True, blank=True)
+    actor = models.ForeignKey(
+        Actor, verbose_name=_("actor"), on_delete=models.PROTECT, related_name="invoices"
+    )
+    credited_invoice = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="credit_notes"
+    )
+    issue_date = models.DateField(_("issue date"))
+    due_date = models.DateField(_("payment due date"))
+    buyer_name = models.CharField(max_length=200)
+    buyer_address = models.TextField(blank=True)
+    buyer_org_number = models.CharField(max_length=11, blank=True)
+    buyer_reference = models.CharField(max_length=100, blank=True)
+    buyer_email = models.EmailField(blank=True)
+    buyer_peppol_id = models.CharField(max_length=100, blank=True)
+    seller = models.JSONField(default=dict)
+    vat_category = models.CharField(max_length=2, default="O")
+    total = models.DecimalField(_("total (SEK)"), max_digits=14, decimal_places=2)
+    ocr = models.CharField(_("OCR reference"), max_length=25, blank=True)
+    pdf = models.FileField(upload_to="invoices/", blank=True)
+    xml = models.FileField(upload_to="invoices/", blank=True)
+    emailed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "number"]
+        verbose_name = _("invoice")
+        verbose_name_plural = _("invoices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["actor", "run_year"],
+                condition=Q(run_year__isnull=False),
+                name="invoice_one_per_actor_and_run",
+            ),
+            models.CheckConstraint(condition=Q(total__gte=0), name="invoice_total_not_negative"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.number}"
+
+
+class InvoiceLine(models.Model):
+    invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
+    position = models.PositiveSmallIntegerField(default=1)
+    description = models.CharField(max_length=300)
+    basis = models.CharField(max_length=500, blank=True)
+    amount = models.DecimalField(max_digits=14, decimal_places=2)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["invoice", "position"]
+
+    def __str__(self) -> str:
+        return self.description

@@ -39,6 +39,8 @@ class Outgoing:
     link: str = ""
     about: models.Model | None = None
     attachments: list[dict] = field(default_factory=list)
+    # An e-mail address other than the person's own (e.g. an actor's invoice address).
+    address: str = ""
 
 
 def attachment(name: str, content: bytes, mimetype: str) -> dict:
@@ -70,7 +72,7 @@ def _wanted(messages: list[Outgoing]) -> set[tuple[int, str, str]]:
 def _row(message: Outgoing, channel: str, now: datetime.datetime) -> Notification:
     person = message.recipient
     address = {
-        Channel.EMAIL: person.email,
+        Channel.EMAIL: message.address or person.email,
         Channel.SMS: person.mobile,
         Channel.PORTAL: str(person.user_id or ""),
     }[channel]

@@ -232,6 +232,20 @@ NOTIFICATION_STALE_SECONDS = env.int("NOTIFICATION_STALE_SECONDS", default=120)
 # How long an acknowledgement link in an alert is valid.
 ACKNOWLEDGEMENT_LINK_HOURS = env.int("ACKNOWLEDGEMENT_LINK_HOURS", default=48)
 
+# --- Invoicing: the seller (Länsstyrelsen for Samverkan Stockholmsregionen) -------------------
+
+SELLER = {
+    "name": env.str("SELLER_NAME", default="Länsstyrelsen i Stockholms län"),
+    "org_number": env.str("SELLER_ORG_NUMBER", default=""),
+    "bankgiro": env.str("SELLER_BANKGIRO", default=""),
+    "address": env.str("SELLER_ADDRESS", default=""),
+    "postal_code": env.str("SELLER_POSTAL_CODE", default=""),
+    "city": env.str("SELLER_CITY", default="Stockholm"),
+    "email": env.str("SELLER_EMAIL", default=""),
+    "reference": env.str("SELLER_REFERENCE", default="Samverkan Stockholmsregionen"),
+}
+INVOICE_DUE_DAYS = env.int("INVOICE_DUE_DAYS", default=30)
+
 # --- Security -------------------------------------------------------------------------------
 
 X_FRAME_OPTIONS = "DENY"

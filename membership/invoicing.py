@@ -1,0 +1,172 @@
+"""Issuing the annual invoices: gapless numbers, one invoice per actor and year whatever is run
+twice or crashes halfway, then the PDF, the Peppol XML and the e-mail, each made once."""
+
+import datetime
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from stdnum import luhn
+
+from .fees import Preview, fee_preview
+from .models import Invoice, InvoiceCounter, InvoiceLine
+
+
+def ocr_reference(number: str) -> str:
+    """Bankgirot OCR: the digits, a length digit (length incl. both check digits, mod 10) and a
+    Luhn check digit."""
+    digits = "".join(ch for ch in number if ch.isdigit())
+    with_length = digits + str((len(digits) + 2) % 10)
+    return with_length + luhn.calc_check_digit(with_length)
+
+
+def seller_warnings() -> list[str]:
+    missing = [
+        label
+        for key, label in (("org_number", "SELLER_ORG_NUMBER"), ("bankgiro", "SELLER_BANKGIRO"))
+        if not settings.SELLER.get(key)
+    ]
+    return [_("The seller's %(setting)s is not configured.") % {"setting": m} for m in missing]
+
+
+def issue_check(year: int) -> Preview:
+    preview = fee_preview(year)
+    preview.warnings = seller_warnings() + preview.warnings
+    return preview
+
+
+def _next_number(series: str, year: int) -> str:
+    InvoiceCounter.objects.get_or_create(series=series, year=year)
+    counter = InvoiceCounter.objects.select_for_update().get(series=series, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    prefix = "K" if series == "credit_note" else ""
+    return f"{prefix}{year}{counter.last_number:05d}"
+
+
+@transaction.atomic
+def invoice_run_issue(*, year: int, issue_date: datetime.date | None = None) -> tuple[int, int]:
+    """Issue the year's invoices; returns (created, already issued). Refused while the preview
+    has warnings. Safe to run again: it creates only what is missing."""
+    preview = issue_check(year)
+    if preview.all_warnings:
+        raise ValidationError(preview.all_warnings)
+    issue_date = issue_date or timezone.localdate()
+    issued = set(Invoice.objects.filter(run_year=year).values_list("actor_id", flat=True))
+    created = 0
+    for row in preview.rows:
+        if row.actor.pk in issued:
+            continue
+        actor = row.actor
+        agreement = actor.agreements.order_by("-signed_on").first()
+        number = _next_number("invoice", year)
+        invoice = Invoice.objects.create(
+            number=number,
+            year=year,
+            run_year=year,
+            actor=actor,
+            issue_date=issue_date,
+            due_date=issue_date + datetime.timedelta(days=settings.INVOICE_DUE_DAYS),
+            buyer_name=actor.name,
+            buyer_address=actor.invoice_address,
+            buyer_org_number=actor.org_number,
+            buyer_reference=(agreement.buyer_reference if agreement else "") or actor.name,
+            buyer_email=actor.invoice_email,
+            buyer_peppol_id=actor.peppol_id,
+            seller=dict(settings.SELLER),
+            total=row.amount,
+            ocr=ocr_reference(number),
+        )
+        InvoiceLine.objects.create(
+            invoice=invoice,
+            description=_("Membership fee %(year)s, Samverkan Stockholmsregionen") % {"year": year},
+            basis=row.basis,
+            amount=row.amount,
+        )
+        created += 1
+    ids = list(Invoice.objects.filter(run_year=year).values_list("pk", flat=True))
+    transaction.on_commit(lambda: _enqueue_documents(ids))
+    return created, len(issued)
+
+
+def _enqueue_documents(ids: list[int]) -> None:
+    from .tasks import produce_invoice_documents
+
+    for invoice_id in ids:
+        produce_invoice_documents.delay(invoice_id)
+
+
+def invoice_documents(invoice_id: int) -> Invoice | None:
+    """Make what is missing for one invoice: XML, PDF, e-mail. Each is made once."""
+    from notifications.models import Channel
+    from notifications.services import Outgoing, attachment, notifications_queue
+
+    from .pdf import invoice_pdf
+    from .peppol import invoice_xml
+
+    with transaction.atomic():
+        invoice = Invoice.objects.select_for_update().filter(pk=invoice_id).first()
+        if invoice is None:
+            return None
+        if not invoice.xml:
+            invoice.xml.save(f"{invoice.number}.xml", ContentFile(invoice_xml(invoice)), save=False)
+            invoice.save(update_fields=["xml"])
+        if not invoice.pdf:
+            invoice.pdf.save(f"{invoice.number}.pdf", ContentFile(invoice_pdf(invoice)), save=False)
+            invoice.save(update_fields=["pdf"])
+        if invoice.emailed_at is None:
+            contact = (
+                invoice.actor.agreements.exclude(invoice_contact=None)
+                .order_by("-signed_on")
+                .first()
+            )
+            if contact and invoice.buyer_email:
+                invoice.pdf.seek(0)
+                notifications_queue(
+                    [
+                        Outgoing(
+                            recipient=contact.invoice_contact,
+                            kind="invoice",
+                            subject=_("Invoice %(number)s from Samverkan Stockholmsregionen")
+                            % {"number": invoice.number},
+                            body=_(
+                                "The membership fee invoice is attached. Amount: %(amount)s SEK, "
+                                "due %(due)s, OCR %(ocr)s."
+                            )
+                            % {
+                                "amount": f"{invoice.total:.2f}",
+                                "due": invoice.due_date.isoformat(),
+                                "ocr": invoice.ocr,
+                            },
+                            reason=_("You are the invoice contact of %(actor)s.")
+                            % {"actor": invoice.actor.name},
+                            key=f"invoice:{invoice.pk}",
+                            about=invoice,
+                            channels=(Channel.EMAIL,),
+                            address=invoice.buyer_email,
+                            attachments=[
+                                attachment(
+                                    f"{invoice.number}.pdf", invoice.pdf.read(), "application/pdf"
+                                )
+                            ],
+                        )
+                    ]
+                )
+                invoice.emailed_at = timezone.now()
+                invoice.save(update_fields=["emailed_at"])
+    return invoice
+
+
+def run_progress(year: int) -> tuple[int, int]:
+    """(invoices with PDF and XML, invoices) for the year's run."""
+    invoices = Invoice.objects.filter(run_year=year)
+    done = invoices.exclude(pdf="").exclude(xml="").count()
+    return done, invoices.count()
+
+
+def total_of(rows) -> Decimal:
+    return sum((row.amount for row in rows), Decimal("0"))

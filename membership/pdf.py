@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from weasyprint import HTML
+
+from .fees import sek
+from .models import Invoice
+
+
+def invoice_pdf(invoice: Invoice) -> bytes:
+    with translation.override(settings.LANGUAGE_CODE):
+        html = render_to_string(
+            "membership/pdf/invoice.html",
+            {
+                "invoice": invoice,
+                "lines": [(line, sek(line.amount)) for line in invoice.lines.all()],
+                "total": sek(invoice.total),
+            },
+        )
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()

@@ -1,0 +1,9 @@
+from celery import shared_task
+
+from .invoicing import invoice_documents
+
+
+@shared_task(acks_late=True, ignore_result=True)
+def produce_invoice_documents(invoice_id: int) -> None:
+    """PDF, Peppol XML and e-mail for one invoice; only what is missing (safe to repeat)."""
+    invoice_documents(invoice_id)
