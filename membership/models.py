@@ -285,3 +285,87 @@ class InvoiceLine(models.Model):
 
     def __str__(self) -> str:
         return self.description
+
+
+class Payment(models.Model):
+    """A payment received. Unmatched payments (no invoice) are kept for the secretariat."""
+
+    class Source(models.TextChoices):
+        MANUAL = "manual", _("Registered by hand")
+        BGMAX = "bgmax", _("BgMax file")
+
+    invoice = models.ForeignKey(
+        Invoice,
+        verbose_name=_("invoice"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="payments",
+    )
+    amount = models.DecimalField(_("amount (SEK)"), max_digits=14, decimal_places=2)
+    paid_on = models.DateField(_("paid on"))
+    reference = models.CharField(_("reference"), max_length=35, blank=True)
+    source = models.CharField(
+        _("source"), max_length=10, choices=Source.choices, default=Source.MANUAL
+    )
+    source_file = models.CharField(max_length=200, blank=True)
+    # A BgMax transaction is imported once, however often the file is.
+    source_key = models.CharField(max_length=100, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-paid_on", "-pk"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source_key"], condition=~Q(source_key=""), name="payment_unique_source_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.amount} ({self.paid_on})"
+
+
+class Reimbursement(models.Model):
+    """An actor's claim for the reported cost of staffing RSIB/RKK in a year (seed 002)."""
+
+    class Status(models.TextChoices):
+        CLAIMED = "claimed", _("Claimed")
+        APPROVED = "approved", _("Approved")
+        PAID = "paid", _("Paid")
+
+    actor = models.ForeignKey(
+        Actor, verbose_name=_("actor"), on_delete=models.PROTECT, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount = models.DecimalField(
+        _("reported cost (SEK)"),
+        max_digits=14,
+        decimal_places=2,
+        validators=[MinValueValidator(Decimal("0"))],
+    )
+    hours = models.DecimalField(
+        _("on-call hours"), max_digits=8, decimal_places=2, default=Decimal("0")
+    )
+    description = models.TextField(_("description"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.CLAIMED
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-year", "actor__name"]
+        verbose_name = _("reimbursement")
+        verbose_name_plural = _("reimbursements")
+        constraints = [
+            models.UniqueConstraint(fields=["actor", "year"], name="reimbursement_one_per_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.actor} {self.year}"

@@ -7,3 +7,11 @@ from .invoicing import invoice_documents
 def produce_invoice_documents(invoice_id: int) -> None:
     """PDF, Peppol XML and e-mail for one invoice; only what is missing (safe to repeat)."""
     invoice_documents(invoice_id)
+
+
+@shared_task(ignore_result=True)
+def send_invoice_reminders() -> int:
+    """Daily: a reminder for every overdue, unpaid invoice (once each)."""
+    from .accounting import send_reminders
+
+    return send_reminders()

@@ -143,6 +143,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "incidents.tasks.remind_overdue_reports",
         "schedule": 300.0,
     },
+    "invoice-reminders": {
+        "task": "membership.tasks.send_invoice_reminders",
+        "schedule": crontab(hour=7, minute=30),
+    },
     "meeting-reminders": {
         "task": "forums.tasks.send_meeting_reminders",
         "schedule": crontab(hour=8, minute=0),
@@ -245,6 +249,12 @@ SELLER = {
     "reference": env.str("SELLER_REFERENCE", default="Samverkan Stockholmsregionen"),
 }
 INVOICE_DUE_DAYS = env.int("INVOICE_DUE_DAYS", default=30)
+# The accounts of the SIE export (BAS chart of accounts by default).
+SIE_ACCOUNTS = {
+    "receivable": env.str("SIE_ACCOUNT_RECEIVABLE", default="1510"),
+    "income": env.str("SIE_ACCOUNT_INCOME", default="3990"),
+    "bank": env.str("SIE_ACCOUNT_BANK", default="1930"),
+}
 
 # --- Security -------------------------------------------------------------------------------
 

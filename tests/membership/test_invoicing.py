@@ -1,7 +1,6 @@
 import datetime
 import io
 from decimal import Decimal
-from pathlib import Path
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -10,51 +9,11 @@ from pypdf import PdfReader
 from stdnum import luhn
 
 from membership.invoicing import invoice_documents, invoice_run_issue, ocr_reference, run_progress
-from membership.models import Agreement, FeeSchedule, Invoice, InvoiceCounter
-from tests.factories import ActorFactory, MunicipalityFactory, PersonFactory
+from membership.models import Invoice, InvoiceCounter
+from tests.membership.conftest import SCHEMAS
 
 pytestmark = pytest.mark.django_db
-
-SCHEMAS = Path(__file__).resolve().parents[1] / "data" / "ubl-2.1" / "maindoc"
 D = datetime.date
-
-
-@pytest.fixture(autouse=True)
-def seller(settings):
-    settings.SELLER = {
-        **settings.SELLER,
-        "org_number": "202100-0076",
-        "bankgiro": "5050-1055",
-        "address": "Hantverkargatan 29",
-        "postal_code": "10422",
-    }
-
-
-@pytest.fixture
-def run_2026():
-    huddinge = MunicipalityFactory(
-        name="Huddinge kommun",
-        org_number="212000-0068",
-        invoice_address="Box 1\n141 85 Huddinge",
-        invoice_email="faktura@huddinge.example",
-    )
-    huddinge.population_figures.create(reference_date=D(2025, 12, 31), inhabitants=114_305)
-    police = ActorFactory(
-        name="Polisen",
-        kind="police",
-        org_number="202100-0076",
-        invoice_address="Box 2\n106 75 Stockholm",
-    )
-    for actor in (huddinge, police):
-        Agreement.objects.create(
-            actor=actor,
-            signed_on=D(2024, 3, 1),
-            signatory_name="A",
-            invoice_contact=PersonFactory(actor=actor),
-            buyer_reference="Ref 123",
-        )
-    FeeSchedule.objects.create(year=2026, approved_on=D(2025, 11, 1))
-    return huddinge, police
 
 
 def test_ocr_reference_has_a_length_digit_and_a_luhn_check_digit():
@@ -129,3 +88,20 @@ def test_the_invoice_is_emailed_once_to_the_invoice_address(
     [mail] = [m for m in mailoutbox if m.to == ["faktura@huddinge.example"]]
     assert mail.attachments[0][0].endswith(".pdf")
     assert Decimal(Invoice.objects.get(actor=run_2026[0]).total) == Decimal("171457.50")
+
+
+def test_the_command_issues_once_and_refuses_with_warnings(run_2026, settings):
+    from io import StringIO
+
+    from django.core.management import CommandError, call_command
+
+    out = StringIO()
+    call_command("invoice_run", "2026", "--issue", stdout=out)
+    call_command("invoice_run", "2026", "--issue", stdout=out)
+    assert "Issued 2 invoice(s)" in out.getvalue() and "Issued 0 invoice(s)" in out.getvalue()
+    assert Invoice.objects.exclude(pdf="").exclude(xml="").count() == 2
+    settings.SELLER = {**settings.SELLER, "org_number": ""}
+    err = StringIO()
+    with pytest.raises(CommandError):
+        call_command("invoice_run", "2027", "--issue", stdout=StringIO(), stderr=err)
+    assert "SELLER_ORG_NUMBER" in err.getvalue()

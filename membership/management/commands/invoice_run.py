@@ -1,16 +1,20 @@
-"""Preview the annual invoice run: every actor to invoice, the basis and the amount.
+"""Preview or issue the annual invoice run.
 
 Why: the secretariat checks the run (and fixes what it warns about) before anything is issued.
-Warnings (no population figure for the reference date, no invoice address, no approved
-schedule) go to standard error; a run with warnings must not be issued.
+``--preview`` prints every actor to invoice with the basis and amount; warnings (no population
+figure for the reference date, no invoice address, no approved schedule, seller details missing)
+go to standard error. ``--issue`` refuses while there are warnings, and is safe to repeat: it
+creates only the invoices that are missing and finishes their PDF, XML and e-mail.
 """
 
 import csv
 import sys
 
+from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from membership.fees import fee_preview, sek
+from membership.fees import sek
+from membership.invoicing import invoice_documents, invoice_run_issue, issue_check
 
 
 class Command(BaseCommand):
@@ -18,13 +22,17 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("year", type=int)
-        parser.add_argument("--preview", action="store_true", required=True, help="Show the run.")
+        action = parser.add_mutually_exclusive_group(required=True)
+        action.add_argument("--preview", action="store_true", help="Show the run.")
+        action.add_argument("--issue", action="store_true", help="Issue the invoices.")
         parser.add_argument("--format", choices=["table", "csv"], default="table")
 
     def handle(self, *args, year: int, format: str = "table", verbosity: int = 1, **options):
         if not 2000 <= year <= 2100:
             raise CommandError(f"{year} is not a budget year.")
-        preview = fee_preview(year)
+        if options["issue"]:
+            return self._issue(year, verbosity)
+        preview = issue_check(year)
         if format == "csv":
             writer = csv.writer(self.stdout, lineterminator="\n")
             writer.writerow(["actor", "org_number", "basis", "amount_sek"])
@@ -44,4 +52,21 @@ class Command(BaseCommand):
             print(
                 f"{len(preview.all_warnings)} warning(s): fix them before the run is issued.",
                 file=sys.stderr,
+            )
+
+    def _issue(self, year: int, verbosity: int) -> None:
+        try:
+            created, existing = invoice_run_issue(year=year)
+        except ValidationError as exc:
+            for message in exc.messages:
+                self.stderr.write(f"VARNING: {message}")
+            raise CommandError("The run has warnings; nothing was issued.") from exc
+        # Make what is missing now, in this process (the workers may not be running).
+        from membership.models import Invoice
+
+        for invoice_id in Invoice.objects.filter(run_year=year).values_list("pk", flat=True):
+            invoice_documents(invoice_id)
+        if verbosity:
+            self.stdout.write(
+                f"Issued {created} invoice(s) for {year}; {existing} were already issued."
             )
