@@ -32,4 +32,5 @@ urlpatterns = [
     path("", include("forums.urls")),
     path("", include("incidents.urls")),
     path("", include("notifications.urls")),
+    path("", include("membership.urls")),
 ]

@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from membership.models import Agreement, FeeSchedule
-from tests.factories import ActorFactory, MunicipalityFactory, PersonFactory
+from tests.factories import ActorFactory, MunicipalityFactory, PersonFactory, UserFactory
 
 D = datetime.date
 SCHEMAS = Path(__file__).resolve().parents[1] / "data" / "ubl-2.1" / "maindoc"
@@ -44,7 +44,7 @@ def run_2026():
             actor=actor,
             signed_on=D(2024, 3, 1),
             signatory_name="A",
-            invoice_contact=PersonFactory(actor=actor),
+            invoice_contact=PersonFactory(actor=actor, user=UserFactory()),
             buyer_reference="Ref 123",
         )
     FeeSchedule.objects.create(year=2026, approved_on=D(2025, 11, 1))

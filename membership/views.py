@@ -1,0 +1,456 @@
+"""Membership pages: the secretariat's fee schedules, agreements, invoice run, invoices,
+payments, reimbursements and exports; an actor's invoice contact sees that actor's invoices."""
+
+import csv
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from actors.access import is_secretariat, secretariat_required
+from actors.forms import DateInput
+from actors.models import Actor
+from actors.pages import apply_errors, form_page
+
+from . import accounting
+from .fees import sek
+from .invoicing import invoice_run_issue, issue_check, run_progress
+from .models import Agreement, FeeSchedule, Invoice, Reimbursement
+
+
+class FeeScheduleForm(forms.ModelForm):
+    class Meta:
+        model = FeeSchedule
+        fields = [
+            "year",
+            "model",
+            "rate_per_inhabitant",
+            "standard_fee",
+            "double_fee",
+            "double_fee_actors",
+            "cost_budget",
+            "decision_reference",
+            "approved_on",
+            "approved_by_body",
+        ]
+        widgets = {"approved_on": DateInput(), "double_fee_actors": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["double_fee_actors"].queryset = Actor.objects.exclude(
+            kind=Actor.Kind.MUNICIPALITY
+        )
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = [
+            "actor",
+            "signed_on",
+            "signatory_name",
+            "signatory_title",
+            "document",
+            "termination_notified_on",
+            "invoice_contact",
+            "buyer_reference",
+            "notes",
+        ]
+        widgets = {"signed_on": DateInput(), "termination_notified_on": DateInput()}
+
+
+class PaymentForm(forms.Form):
+    amount = forms.DecimalField(
+        label=gettext_lazy("Amount (SEK)"), min_value=Decimal("0.01"), decimal_places=2
+    )
+    paid_on = forms.DateField(label=gettext_lazy("Paid on"), widget=DateInput())
+    note = forms.CharField(label=gettext_lazy("Note"), required=False, max_length=300)
+
+
+class CreditForm(forms.Form):
+    amount = forms.DecimalField(
+        label=gettext_lazy("Amount to credit (SEK)"),
+        required=False,
+        min_value=Decimal("0.01"),
+        decimal_places=2,
+        help_text=gettext_lazy("Leave empty to credit what remains."),
+    )
+    reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300)
+
+
+class BgMaxForm(forms.Form):
+    file = forms.FileField(label=gettext_lazy("BgMax file from Bankgirot"))
+
+
+class ReimbursementForm(forms.ModelForm):
+    class Meta:
+        model = Reimbursement
+        fields = ["actor", "year", "amount", "hours", "description"]
+
+
+def _file_response(field, filename: str, content_type: str) -> FileResponse:
+    if not field:
+        raise Http404
+    return FileResponse(
+        field.open("rb"), as_attachment=True, filename=filename, content_type=content_type
+    )
+
+
+def _contact_actor_ids(user) -> set[int]:
+    return set(
+        Agreement.objects.filter(invoice_contact__user=user).values_list("actor_id", flat=True)
+    )
+
+
+# --- Overview, schedules, agreements --------------------------------------------------------
+
+
+@secretariat_required
+@require_GET
+def overview(request: HttpRequest) -> HttpResponse:
+    year = timezone.localdate().year
+    return render(
+        request,
+        "membership/overview.html",
+        {
+            "schedules": FeeSchedule.objects.all(),
+            "agreements": Agreement.objects.select_related("actor").order_by("actor__name"),
+            "year": year,
+            "years": sorted({*Invoice.objects.values_list("year", flat=True), year}, reverse=True),
+        },
+    )
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def schedule_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    instance = get_object_or_404(FeeSchedule, pk=pk) if pk else None
+    if instance is None and request.method == "GET":
+        defaults = FeeSchedule(year=timezone.localdate().year)
+        form = FeeScheduleForm(
+            instance=defaults,
+            initial={
+                "double_fee_actors": Actor.objects.filter(
+                    name__in=["Trafikverket", "Region Stockholm", "Länsstyrelsen i Stockholms län"]
+                )
+            },
+        )
+    else:
+        form = FeeScheduleForm(request.POST or None, instance=instance)
+
+    def save(data: dict[str, Any]) -> str:
+        form.save()
+        return reverse("membership:overview")
+
+    return form_page(
+        request,
+        form=form,
+        title=_("Fee schedule"),
+        save=save,
+        success_message=_("The fee schedule was saved."),
+        cancel_url=reverse("membership:overview"),
+    )
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def agreement_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    instance = get_object_or_404(Agreement, pk=pk) if pk else None
+    initial = {"actor": request.GET.get("actor")} if request.GET.get("actor") else None
+    form = AgreementForm(
+        request.POST or None, request.FILES or None, instance=instance, initial=initial
+    )
+
+    def save(data: dict[str, Any]) -> str:
+        agreement = form.save()
+        return agreement.actor.get_absolute_url()
+
+    return form_page(
+        request,
+        form=form,
+        title=_("Agreement"),
+        save=save,
+        multipart=True,
+        success_message=_("The agreement was saved."),
+        cancel_url=reverse("membership:overview"),
+    )
+
+
+# --- The invoice run ------------------------------------------------------------------------
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def invoice_run(request: HttpRequest, year: int) -> HttpResponse:
+    preview = issue_check(year)
+    errors: list[str] = []
+    if request.method == "POST":
+        if request.POST.get("confirm") != "yes":
+            errors.append(_("Tick the box to confirm that the invoices should be issued."))
+        else:
+            try:
+                created, existing = invoice_run_issue(year=year)
+            except ValidationError as exc:
+                errors = exc.messages
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "%(created)s invoices were issued (%(existing)s already were). "
+                        "PDFs and e-mails are being produced."
+                    )
+                    % {"created": created, "existing": existing},
+                )
+                return redirect("membership:invoice_run", year=year)
+    done, total = run_progress(year)
+    return render(
+        request,
+        "membership/invoice_run.html",
+        {
+            "year": year,
+            "preview": preview,
+            "rows": [
+                (row, sek(row.amount) if row.amount is not None else "–") for row in preview.rows
+            ],
+            "totals": [
+                (kind, count, sek(amount)) for kind, count, amount in preview.totals_by_kind()
+            ],
+            "total": sek(preview.total),
+            "errors": errors,
+            "done": done,
+            "issued": total,
+            "percent": int(100 * done / total) if total else 0,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@secretariat_required
+@require_GET
+def invoice_run_progress(request: HttpRequest, year: int) -> HttpResponse:
+    done, total = run_progress(year)
+    return render(
+        request,
+        "membership/_progress.html",
+        {
+            "year": year,
+            "done": done,
+            "issued": total,
+            "percent": int(100 * done / total) if total else 0,
+        },
+    )
+
+
+# --- Invoices -------------------------------------------------------------------------------
+
+
+def _invoice_for(request: HttpRequest, pk: int) -> Invoice:
+    invoice = get_object_or_404(Invoice.objects.select_related("actor", "credited_invoice"), pk=pk)
+    if not (is_secretariat(request.user) or invoice.actor_id in _contact_actor_ids(request.user)):
+        raise Http404
+    return invoice
+
+
+@secretariat_required
+@require_GET
+def invoice_list(request: HttpRequest) -> HttpResponse:
+    year = request.GET.get("year", "")
+    invoices = Invoice.objects.select_related("actor").prefetch_related("payments", "credit_notes")
+    if year.isdigit():
+        invoices = invoices.filter(year=int(year))
+    rows = [
+        (invoice, accounting.outstanding(invoice))
+        for invoice in invoices.order_by("-year", "number")[:500]
+    ]
+    return render(request, "membership/invoice_list.html", {"rows": rows, "year": year})
+
+
+@require_http_methods(["GET", "POST"])
+def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    invoice = _invoice_for(request, pk)
+    secretariat = is_secretariat(request.user)
+    payment_form = PaymentForm(
+        request.POST if "paid_on" in request.POST else None,
+        initial={"paid_on": timezone.localdate()},
+    )
+    credit_form = CreditForm(request.POST if "reason" in request.POST else None)
+    if request.method == "POST":
+        if not secretariat:
+            raise PermissionDenied
+        try:
+            if payment_form.is_bound and payment_form.is_valid():
+                accounting.payment_register(
+                    invoice=invoice, reference=invoice.ocr, **payment_form.cleaned_data
+                )
+                messages.success(request, _("The payment was registered."))
+                return redirect("membership:invoice_detail", pk=invoice.pk)
+            if credit_form.is_bound and credit_form.is_valid():
+                note = accounting.credit_note_issue(invoice=invoice, **credit_form.cleaned_data)
+                messages.success(
+                    request, _("Credit note %(number)s was issued.") % {"number": note.number}
+                )
+                return redirect("membership:invoice_detail", pk=note.pk)
+        except ValidationError as exc:
+            apply_errors(credit_form if credit_form.is_bound else payment_form, exc)
+    return render(
+        request,
+        "membership/invoice_detail.html",
+        {
+            "invoice": invoice,
+            "lines": [(line, sek(line.amount)) for line in invoice.lines.all()],
+            "total": sek(invoice.total),
+            "outstanding": sek(accounting.outstanding(invoice))
+            if invoice.kind == "invoice"
+            else None,
+            "payments": list(invoice.payments.all()),
+            "credit_notes": list(invoice.credit_notes.all()),
+            "payment_form": payment_form,
+            "credit_form": credit_form,
+            "secretariat": secretariat,
+        },
+        status=400 if (payment_form.errors or credit_form.errors) else 200,
+    )
+
+
+@require_GET
+def invoice_pdf(request: HttpRequest, pk: int) -> FileResponse:
+    invoice = _invoice_for(request, pk)
+    return _file_response(invoice.pdf, f"{invoice.number}.pdf", "application/pdf")
+
+
+@require_GET
+def invoice_xml(request: HttpRequest, pk: int) -> FileResponse:
+    invoice = _invoice_for(request, pk)
+    return _file_response(invoice.xml, f"{invoice.number}.xml", "application/xml")
+
+
+@require_GET
+def my_invoices(request: HttpRequest) -> HttpResponse:
+    """An actor's invoice contact: the actor's agreement and invoices."""
+    actor_ids = _contact_actor_ids(request.user)
+    invoices = (
+        Invoice.objects.filter(actor_id__in=actor_ids)
+        .select_related("actor")
+        .order_by("-year", "number")
+    )
+    agreements = Agreement.objects.filter(actor_id__in=actor_ids).select_related("actor")
+    return render(
+        request, "membership/my_invoices.html", {"invoices": invoices, "agreements": agreements}
+    )
+
+
+# --- Payments, exports, reimbursements ------------------------------------------------------
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def bgmax_upload(request: HttpRequest) -> HttpResponse:
+    form = BgMaxForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            content = upload.read().decode("latin-1")
+        except UnicodeDecodeError:  # pragma: no cover - latin-1 decodes every byte
+            content = ""
+        result = accounting.bgmax_import(content=content, filename=upload.name)
+    return render(
+        request,
+        "membership/bgmax.html",
+        {"form": form, "result": result},
+        status=400 if (form.errors or (result and result.errors)) else 200,
+    )
+
+
+@secretariat_required
+@require_GET
+def sie_download(request: HttpRequest, year: int) -> HttpResponse:
+    response = HttpResponse(
+        accounting.sie_export(year=year), content_type="text/plain; charset=cp437"
+    )
+    response["Content-Disposition"] = f'attachment; filename="ssr-{year}.se"'
+    return response
+
+
+@secretariat_required
+@require_GET
+def csv_download(request: HttpRequest, year: int) -> HttpResponse:
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="fakturor-{year}.csv"'
+    response.write("\ufeff")
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            "number",
+            "kind",
+            "actor",
+            "org_number",
+            "issue_date",
+            "due_date",
+            "total",
+            "outstanding",
+            "ocr",
+        ]
+    )
+    for invoice in Invoice.objects.filter(year=year).select_related("actor").order_by("number"):
+        writer.writerow(
+            [
+                invoice.number,
+                invoice.kind,
+                invoice.actor.name,
+                invoice.buyer_org_number,
+                invoice.issue_date.isoformat(),
+                invoice.due_date.isoformat(),
+                f"{invoice.total:.2f}",
+                f"{accounting.outstanding(invoice):.2f}" if invoice.kind == "invoice" else "",
+                invoice.ocr,
+            ]
+        )
+    return response
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def reimbursements(request: HttpRequest) -> HttpResponse:
+    form = ReimbursementForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The claim was registered."))
+        return redirect("membership:reimbursements")
+    return render(
+        request,
+        "membership/reimbursements.html",
+        {"form": form, "claims": Reimbursement.objects.select_related("actor")},
+        status=400 if form.errors else 200,
+    )
+
+
+@secretariat_required
+@require_POST
+def reimbursement_decide(request: HttpRequest, pk: int) -> HttpResponse:
+    claim = get_object_or_404(Reimbursement, pk=pk)
+    try:
+        accounting.reimbursement_decide(reimbursement=claim, status=request.POST.get("status", ""))
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    return redirect("membership:reimbursements")
+
+
+@secretariat_required
+@require_GET
+def statement(request: HttpRequest, year: int) -> HttpResponse:
+    data = accounting.yearly_statement(year)
+    return render(
+        request,
+        "membership/statement.html",
+        {"year": year, "rows": [(key, sek(value)) for key, value in data.items() if key != "year"]},
+    )
