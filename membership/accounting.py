@@ -192,13 +192,13 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
         agreement = (
             invoice.actor.agreements.exclude(invoice_contact=None).order_by("-signed_on").first()
         )
-        if agreement is None or not invoice.buyer_email:
+        if not invoice.buyer_email:
             continue
         count += len(
             notifications_queue(
                 [
                     Outgoing(
-                        recipient=agreement.invoice_contact,
+                        recipient=agreement.invoice_contact if agreement else None,
                         kind="invoice",
                         subject=_("Reminder: invoice %(number)s") % {"number": invoice.number},
                         body=_("Invoice %(number)s (%(amount)s SEK, OCR %(ocr)s) was due %(due)s.")
@@ -208,7 +208,7 @@ def send_reminders(*, today: datetime.date | None = None) -> int:
                             "ocr": invoice.ocr,
                             "due": invoice.due_date.isoformat(),
                         },
-                        reason=_("You are the invoice contact of %(actor)s.")
+                        reason=_("Sent to the invoice address of %(actor)s.")
                         % {"actor": invoice.actor.name},
                         key=f"invoice-reminder:{invoice.pk}",
                         about=invoice,

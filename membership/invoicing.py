@@ -124,12 +124,12 @@ def invoice_documents(invoice_id: int) -> Invoice | None:
                 .order_by("-signed_on")
                 .first()
             )
-            if contact and invoice.buyer_email:
+            if invoice.buyer_email:
                 invoice.pdf.seek(0)
                 notifications_queue(
                     [
                         Outgoing(
-                            recipient=contact.invoice_contact,
+                            recipient=contact.invoice_contact if contact else None,
                             kind="invoice",
                             subject=_("Invoice %(number)s from Samverkan Stockholmsregionen")
                             % {"number": invoice.number},
@@ -142,7 +142,7 @@ def invoice_documents(invoice_id: int) -> Invoice | None:
                                 "due": invoice.due_date.isoformat(),
                                 "ocr": invoice.ocr,
                             },
-                            reason=_("You are the invoice contact of %(actor)s.")
+                            reason=_("Sent to the invoice address of %(actor)s.")
                             % {"actor": invoice.actor.name},
                             key=f"invoice:{invoice.pk}",
                             about=invoice,

@@ -30,8 +30,14 @@ class Notification(models.Model):
     uid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     # Producers name each message so that a retry of the producing service adds nothing.
     dedupe_key = models.CharField(max_length=200, unique=True)
+    # Empty for messages to an address rather than a person (an actor's invoice address).
     recipient = models.ForeignKey(
-        Person, verbose_name=_("recipient"), on_delete=models.PROTECT, related_name="notifications"
+        Person,
+        verbose_name=_("recipient"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="notifications",
     )
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     kind = models.CharField(_("kind"), max_length=40)
@@ -67,7 +73,7 @@ class Notification(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_channel_display()} → {self.recipient}: {self.subject}"
+        return f"{self.get_channel_display()} → {self.recipient or self.address}: {self.subject}"
 
 
 class KindPolicy(models.Model):

@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 class Outgoing:
     """One message to one person, to be sent on the channels named (that they have)."""
 
-    recipient: Person
+    recipient: Person | None  # None: send to ``address`` only (e-mail)
     kind: str
     subject: str
     body: str
@@ -59,7 +59,7 @@ def mandatory_channels() -> set[tuple[str, str]]:
 
 def _wanted(messages: list[Outgoing]) -> set[tuple[int, str, str]]:
     """(user id, kind, channel) switched off by users, less what the secretariat made mandatory."""
-    user_ids = {m.recipient.user_id for m in messages if m.recipient.user_id}
+    user_ids = {m.recipient.user_id for m in messages if m.recipient and m.recipient.user_id}
     kinds = {m.kind for m in messages}
     mandatory = mandatory_channels()
     return {
@@ -72,15 +72,15 @@ def _wanted(messages: list[Outgoing]) -> set[tuple[int, str, str]]:
 def _row(message: Outgoing, channel: str, now: datetime.datetime) -> Notification:
     person = message.recipient
     address = {
-        Channel.EMAIL: message.address or person.email,
-        Channel.SMS: person.mobile,
-        Channel.PORTAL: str(person.user_id or ""),
+        Channel.EMAIL: message.address or (person.email if person else ""),
+        Channel.SMS: person.mobile if person else "",
+        Channel.PORTAL: str(person.user_id or "") if person else "",
     }[channel]
     body = message.body
     if channel != Channel.SMS and message.reason not in body:
         body = f"{body}\n\n{message.reason}"  # every message says why it was sent
     row = Notification(
-        dedupe_key=f"{message.key}:{channel}:{person.pk}"[:200],
+        dedupe_key=f"{message.key}:{channel}:{person.pk if person else address}"[:200],
         recipient=person,
         channel=channel,
         kind=message.kind,
@@ -122,7 +122,8 @@ def notifications_queue(messages: Iterable[Outgoing]) -> list[int]:
         _row(message, channel, now)
         for message in messages
         for channel in message.channels
-        if (message.recipient.user_id, message.kind, channel) not in switched_off
+        if message.recipient is None
+        or (message.recipient.user_id, message.kind, channel) not in switched_off
     ]
     Notification.objects.bulk_create(rows, ignore_conflicts=True, batch_size=1000)
     ids = list(

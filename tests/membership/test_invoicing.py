@@ -105,3 +105,16 @@ def test_the_command_issues_once_and_refuses_with_warnings(run_2026, settings):
     with pytest.raises(CommandError):
         call_command("invoice_run", "2027", "--issue", stdout=StringIO(), stderr=err)
     assert "SELLER_ORG_NUMBER" in err.getvalue()
+
+
+def test_the_invoice_address_gets_the_invoice_without_an_invoice_contact(
+    run_2026, django_capture_on_commit_callbacks, mailoutbox
+):
+    huddinge = run_2026[0]
+    huddinge.agreements.update(invoice_contact=None)
+    with django_capture_on_commit_callbacks(execute=True):
+        invoice_run_issue(year=2026, issue_date=D(2026, 11, 30))
+    with django_capture_on_commit_callbacks(execute=True):
+        invoice_documents(Invoice.objects.get(actor=huddinge).pk)
+    [mail] = [m for m in mailoutbox if m.to == ["faktura@huddinge.example"]]
+    assert "fakturaadressen för Huddinge kommun" in mail.body
