@@ -33,9 +33,23 @@ def seller_warnings() -> list[str]:
     return [_("The seller's %(setting)s is not configured.") % {"setting": m} for m in missing]
 
 
+SUPPORTED_VAT_CATEGORIES = {"O"}
+
+
+def vat_category(actor) -> str:
+    return settings.VAT_CATEGORIES.get(actor.kind, "O")
+
+
 def issue_check(year: int) -> Preview:
     preview = fee_preview(year)
     preview.warnings = seller_warnings() + preview.warnings
+    for row in preview.rows:
+        category = vat_category(row.actor)
+        if category not in SUPPORTED_VAT_CATEGORIES:
+            row.warnings.append(
+                _("VAT category %(category)s is not supported; only O (outside the scope of VAT).")
+                % {"category": category}
+            )
     return preview
 
 
@@ -78,6 +92,7 @@ def invoice_run_issue(*, year: int, issue_date: datetime.date | None = None) -> 
             buyer_email=actor.invoice_email,
             buyer_peppol_id=actor.peppol_id,
             seller=dict(settings.SELLER),
+            vat_category=vat_category(actor),
             total=row.amount,
             ocr=ocr_reference(number),
         )
@@ -170,3 +185,39 @@ def run_progress(year: int) -> tuple[int, int]:
 
 def total_of(rows) -> Decimal:
     return sum((row.amount for row in rows), Decimal("0"))
+
+
+@transaction.atomic
+def corrected_invoice_issue(*, credited: Invoice, amount: Decimal, basis: str) -> Invoice:
+    """After a credit note: a new invoice for the same actor and year with the right amount."""
+    if credited.kind != Invoice.Kind.INVOICE or not credited.credit_notes.exists():
+        raise ValidationError(_("Credit the invoice first; then issue the corrected one."))
+    if amount <= 0 or not basis.strip():
+        raise ValidationError(_("Give the corrected amount and its basis."))
+    number = _next_number("invoice", credited.year)
+    invoice = Invoice.objects.create(
+        number=number,
+        year=credited.year,
+        actor=credited.actor,
+        issue_date=timezone.localdate(),
+        due_date=timezone.localdate() + datetime.timedelta(days=settings.INVOICE_DUE_DAYS),
+        buyer_name=credited.buyer_name,
+        buyer_address=credited.buyer_address,
+        buyer_org_number=credited.buyer_org_number,
+        buyer_reference=credited.buyer_reference,
+        buyer_email=credited.buyer_email,
+        buyer_peppol_id=credited.buyer_peppol_id,
+        seller=credited.seller,
+        vat_category=credited.vat_category,
+        total=amount,
+        ocr=ocr_reference(number),
+    )
+    InvoiceLine.objects.create(
+        invoice=invoice,
+        description=_("Membership fee %(year)s, corrected (replaces %(number)s)")
+        % {"year": credited.year, "number": credited.number},
+        basis=basis.strip(),
+        amount=amount,
+    )
+    transaction.on_commit(lambda: _enqueue_documents([invoice.pk]))
+    return invoice

@@ -23,7 +23,7 @@ from actors.pages import apply_errors, form_page
 
 from . import accounting
 from .fees import sek
-from .invoicing import invoice_run_issue, issue_check, run_progress
+from .invoicing import corrected_invoice_issue, invoice_run_issue, issue_check, run_progress
 from .models import Agreement, FeeSchedule, Invoice, Reimbursement
 
 
@@ -85,6 +85,13 @@ class CreditForm(forms.Form):
         help_text=gettext_lazy("Leave empty to credit what remains."),
     )
     reason = forms.CharField(label=gettext_lazy("Reason"), max_length=300)
+
+
+class CorrectedInvoiceForm(forms.Form):
+    corrected_amount = forms.DecimalField(
+        label=gettext_lazy("Corrected amount (SEK)"), min_value=Decimal("0.01"), decimal_places=2
+    )
+    corrected_basis = forms.CharField(label=gettext_lazy("Basis"), max_length=500)
 
 
 class BgMaxForm(forms.Form):
@@ -283,6 +290,9 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
         initial={"paid_on": timezone.localdate()},
     )
     credit_form = CreditForm(request.POST if "reason" in request.POST else None)
+    corrected_form = CorrectedInvoiceForm(
+        request.POST if "corrected_amount" in request.POST else None
+    )
     if request.method == "POST":
         if not secretariat:
             raise PermissionDenied
@@ -293,6 +303,16 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, _("The payment was registered."))
                 return redirect("membership:invoice_detail", pk=invoice.pk)
+            if corrected_form.is_bound and corrected_form.is_valid():
+                corrected = corrected_invoice_issue(
+                    credited=invoice,
+                    amount=corrected_form.cleaned_data["corrected_amount"],
+                    basis=corrected_form.cleaned_data["corrected_basis"],
+                )
+                messages.success(
+                    request, _("Invoice %(number)s was issued.") % {"number": corrected.number}
+                )
+                return redirect("membership:invoice_detail", pk=corrected.pk)
             if credit_form.is_bound and credit_form.is_valid():
                 note = accounting.credit_note_issue(invoice=invoice, **credit_form.cleaned_data)
                 messages.success(
@@ -300,7 +320,8 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 return redirect("membership:invoice_detail", pk=note.pk)
         except ValidationError as exc:
-            apply_errors(credit_form if credit_form.is_bound else payment_form, exc)
+            bound = [f for f in (corrected_form, credit_form, payment_form) if f.is_bound]
+            apply_errors(bound[0] if bound else payment_form, exc)
     return render(
         request,
         "membership/invoice_detail.html",
@@ -315,9 +336,10 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "credit_notes": list(invoice.credit_notes.all()),
             "payment_form": payment_form,
             "credit_form": credit_form,
+            "corrected_form": corrected_form,
             "secretariat": secretariat,
         },
-        status=400 if (payment_form.errors or credit_form.errors) else 200,
+        status=400 if (payment_form.errors or credit_form.errors or corrected_form.errors) else 200,
     )
 
 
@@ -377,7 +399,7 @@ def sie_download(request: HttpRequest, year: int) -> HttpResponse:
     response = HttpResponse(
         accounting.sie_export(year=year), content_type="text/plain; charset=cp437"
     )
-    response["Content-Disposition"] = f'attachment; filename="ssr-{year}.se"'
+    response["Content-Disposition"] = f'attachment; filename="ssr-{year}.si"'
     return response
 
 

@@ -249,6 +249,10 @@ SELLER = {
     "reference": env.str("SELLER_REFERENCE", default="Samverkan Stockholmsregionen"),
 }
 INVOICE_DUE_DAYS = env.int("INVOICE_DUE_DAYS", default=30)
+# VAT category per actor kind (Peppol/EN 16931 codes); "O" = outside the scope of VAT. Set as
+# e.g. VAT_CATEGORIES=other=O,port=O. Only "O" is supported until the finance function confirms
+# another treatment (category E would need the seller's VAT number on every invoice).
+VAT_CATEGORIES = env.dict("VAT_CATEGORIES", default={})
 # The accounts of the SIE export (BAS chart of accounts by default).
 SIE_ACCOUNTS = {
     "receivable": env.str("SIE_ACCOUNT_RECEIVABLE", default="1510"),

@@ -144,3 +144,29 @@ def test_reimbursements_and_the_yearly_statement(issued):
     assert statement["outstanding"] == Decimal("171457.50")
     assert statement["reimbursements_approved"] == Decimal("150000")
     assert statement["reimbursements_paid"] == 0
+
+
+def test_a_corrected_invoice_after_a_credit_note(issued, secretariat):
+    from django.urls import reverse
+
+    police = issued["Polisen"]
+    response = secretariat.post(
+        reverse("membership:invoice_detail", args=[police.pk]),
+        {"corrected_amount": "1", "corrected_basis": "x"},
+    )
+    assert response.status_code == 400  # nothing credited yet
+    accounting.credit_note_issue(invoice=police, reason="Fel avgiftsklass")
+    secretariat.post(
+        reverse("membership:invoice_detail", args=[police.pk]),
+        {"corrected_amount": "140000.00", "corrected_basis": "Halv avgift enligt beslut"},
+    )
+    corrected = Invoice.objects.get(actor=police.actor, run_year=None, kind="invoice")
+    assert corrected.total == Decimal("140000.00") and corrected.number == "202600003"
+    assert "ersätter 202600002" in corrected.lines.get().description
+
+
+def test_unsupported_vat_category_is_a_warning(run_2026, settings):
+    from membership.invoicing import issue_check
+
+    settings.VAT_CATEGORIES = {"police": "E"}
+    assert any("Momskategori E" in w for w in issue_check(2026).all_warnings)

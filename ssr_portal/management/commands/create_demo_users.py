@@ -18,6 +18,7 @@ from actors.models import Actor, ActorFunction, Assignment, Function, MunicipalC
 from forums.models import ClusterRepresentation, Forum, Meeting
 from forums.services import forum_access_sync
 from incidents.models import EventType, OnCallRole, PreparedDirection, Shift
+from membership.models import Agreement, FeeSchedule
 
 DEMO_NOTE = "Demo – ej verklig klusterindelning"
 
@@ -158,6 +159,7 @@ class Command(BaseCommand):
         self._demo_meeting(secretariat_user=user_model.objects.get(username="sekretariat"))
         self._demo_roster()
         self._demo_prepared_direction()
+        self._demo_membership()
         forum_access_sync()
         if verbosity:
             self.stdout.write("Demo logins (only for local use):")
@@ -240,3 +242,41 @@ class Command(BaseCommand):
             owner=Actor.objects.filter(kind=Actor.Kind.COUNTY_ADMINISTRATIVE_BOARD).first(),
             review_due=timezone.localdate() + datetime.timedelta(days=180),
         )
+
+    def _demo_membership(self):
+        """Agreements, invoice addresses and population figures for the municipalities the cited
+        file lacks, all marked as demo, and an unapproved 2025 fee schedule to try the run on."""
+        from decimal import Decimal
+
+        from actors.models import PopulationFigure
+
+        if Agreement.objects.exists():
+            return
+        reference = datetime.date(2024, 12, 31)
+        for actor in Actor.objects.all():
+            Agreement.objects.create(
+                actor=actor,
+                signed_on=datetime.date(2024, 9, 1),
+                signatory_name="Demo",
+                notes="Demo – ej verklig överenskommelse",
+            )
+            if not actor.invoice_address:
+                actor.invoice_address = f"Demo: {actor.name}\nBox 100\n100 00 Stockholm"
+                actor.invoice_email = f"faktura@{actor.pk}.example.org"
+                actor.save(update_fields=["invoice_address", "invoice_email"])
+            if (
+                actor.is_municipality
+                and not actor.population_figures.filter(reference_date=reference).exists()
+            ):
+                PopulationFigure.objects.create(
+                    actor=actor, reference_date=reference, inhabitants=40000, source="demo – ej SCB"
+                )
+        schedule, created = FeeSchedule.objects.get_or_create(
+            year=2025, defaults={"rate_per_inhabitant": Decimal("1.50")}
+        )
+        if created:
+            schedule.double_fee_actors.set(
+                Actor.objects.filter(
+                    name__in=["Trafikverket", "Region Stockholm", "Länsstyrelsen i Stockholms län"]
+                )
+            )
