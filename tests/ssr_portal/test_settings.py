@@ -127,3 +127,22 @@ def test_celery_is_json_only_with_time_limits():
 def test_all_apps_are_installed():
     for app in ("actors", "forums", "incidents", "membership", "guardian", "simple_history"):
         assert app in settings.INSTALLED_APPS
+
+
+@pytest.mark.django_db
+def test_content_security_policy_has_no_unsafe_inline(client):
+    response = client.get("/konto/logga-in/", secure=True)
+    policy = response["Content-Security-Policy"]
+    assert "default-src 'self'" in policy and "script-src 'self'" in policy
+    assert "unsafe-inline" not in policy and "frame-ancestors 'none'" in policy
+    assert "camera=()" in response["Permissions-Policy"]
+
+
+@pytest.mark.django_db
+def test_pages_have_no_inline_script_or_style(client, member):
+    import re
+
+    for page in (client.get("/konto/logga-in/"), member.get("/aktorer/")):
+        html = page.content.decode()
+        assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html), "inline <script>"
+        assert "<style" not in html and ' style="' not in html
