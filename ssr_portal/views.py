@@ -2,15 +2,18 @@
 
 import redis
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_http_methods
 
 from actors import selectors as actor_selectors
+from actors.access import secretariat_required
 from actors.models import Person
 from forums import selectors as forum_selectors
 
@@ -78,3 +81,19 @@ def healthz(request: HttpRequest) -> JsonResponse:
         {"status": "ok" if healthy else "unavailable", "checks": checks},
         status=200 if healthy else 503,
     )
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def lockouts(request: HttpRequest) -> HttpResponse:
+    """The secretariat sees failed logins and lifts a lock."""
+    from axes.models import AccessAttempt
+    from axes.utils import reset
+
+    if request.method == "POST":
+        username = request.POST.get("username", "")
+        reset(username=username)
+        messages.success(request, _("The lock on %(user)s was lifted.") % {"user": username})
+        return redirect("lockouts")
+    attempts = AccessAttempt.objects.order_by("-attempt_time")[:200]
+    return render(request, "registration/lockouts.html", {"attempts": attempts})
