@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import views
+from . import two_factor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,6 +27,9 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("konto/sparrar/", views.lockouts, name="lockouts"),
+    path("konto/tvafaktor/", two_factor.verify, name="two_factor_verify"),
+    path("konto/tvafaktor/aktivera/", two_factor.setup, name="two_factor_setup"),
+    path("konto/tvafaktor/aterstall/<int:user_id>/", two_factor.reset, name="two_factor_reset"),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("admin/", admin.site.urls),
     path("", include("actors.urls")),

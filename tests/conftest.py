@@ -48,11 +48,22 @@ def member(member_user) -> Client:
     return client
 
 
+def verified_login(client: Client, user) -> Client:
+    """Log in as if with password and a TOTP code (the secretariat and RSIB/RKK need both)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client.force_login(user)
+    device = TOTPDevice.objects.create(user=user, name="test", confirmed=True)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 @pytest.fixture
 def secretariat(secretariat_user) -> Client:
-    client = Client()
-    client.force_login(secretariat_user)
-    return client
+    return verified_login(Client(), secretariat_user)
 
 
 # --- Forum people -----------------------------------------------------------------------------

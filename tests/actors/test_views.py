@@ -171,7 +171,7 @@ def test_directory_queries_do_not_grow_with_actors(member, django_assert_max_num
     cluster = ClusterFactory(name="Mitt")
     for i in range(120):
         MunicipalityFactory(cluster=cluster, municipality_code=f"{1000 + i:04d}")
-    with django_assert_max_num_queries(11):
+    with django_assert_max_num_queries(12):
         response = member.get(reverse("actors:actor_list"), {"page": 2})
     assert response.status_code == 200
 
@@ -204,7 +204,7 @@ def test_actor_page_queries_do_not_grow_with_functions(member, django_assert_max
         AssignmentFactory.create_batch(2, actor_function=actor_function)
         AssignmentFactory(actor_function=actor_function, role=Assignment.Role.DEPUTY)
     actor.population_figures.create(reference_date=datetime.date(2024, 12, 31), inhabitants=10)
-    with django_assert_max_num_queries(12):
+    with django_assert_max_num_queries(13):
         response = member.get(actor.get_absolute_url())
     assert response.status_code == 200
     assert response.content.decode().count("Förnamn") >= 90
@@ -212,7 +212,7 @@ def test_actor_page_queries_do_not_grow_with_functions(member, django_assert_max
 
 def test_person_list_queries_do_not_grow(member, django_assert_max_num_queries):
     PersonFactory.create_batch(60)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = member.get(reverse("actors:person_list"))
     assert response.status_code == 200
 
@@ -220,7 +220,7 @@ def test_person_list_queries_do_not_grow(member, django_assert_max_num_queries):
 def test_function_list_queries_do_not_grow(member, django_assert_max_num_queries):
     for _ in range(40):
         ActorFunctionFactory()
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(11):
         response = member.get(reverse("actors:function_list"))
     assert response.status_code == 200
 

@@ -203,7 +203,7 @@ def test_member_forum_page_queries_do_not_grow(
     for _ in range(50):
         seat = SeatFactory(forum=forum)
         AssignmentFactory(actor_function=seat.actor.actor_functions.get())
-    with django_assert_max_num_queries(18):
+    with django_assert_max_num_queries(19):
         assert holder_client.get(forum.get_absolute_url()).status_code == 200
 
 
@@ -213,7 +213,7 @@ def test_meeting_page_queries_do_not_grow(objects, holder_client, django_assert_
         SeatFactory(forum=objects["forum"])
     for i in range(10):
         services.agenda_item_add(meeting=meeting, title=f"Punkt {i}")
-    with django_assert_max_num_queries(20):
+    with django_assert_max_num_queries(21):
         assert holder_client.get(meeting.get_absolute_url()).status_code == 200
 
 

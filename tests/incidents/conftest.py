@@ -73,6 +73,6 @@ def incident(forum, seat, holder, deputy, rsib, prepared):
 
 
 def client_for(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+    from tests.conftest import verified_login
+
+    return verified_login(Client(), user)
