@@ -33,7 +33,8 @@ from incidents.models import OnCallRole, Shift
 logger = logging.getLogger(__name__)
 EXEMPT_PREFIXES = (
     "/konto/tvafaktor/",
-    "/konto/logga-ut/",
+    "/konto/logga-ut",
+    "/konto/aterstall",
     "/static/",
     "/i18n/",
     "/healthz",

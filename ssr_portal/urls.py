@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import two_factor, views
+from . import accounts, two_factor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -27,6 +27,29 @@ urlpatterns = [
         name="password_change_done",
     ),
     path("konto/sparrar/", views.lockouts, name="lockouts"),
+    path("konto/logga-ut-overallt/", accounts.logout_everywhere, name="logout_everywhere"),
+    path(
+        "konto/aterstall-losenord/",
+        login_not_required(
+            auth_views.PasswordResetView.as_view(form_class=accounts.OutboxPasswordResetForm)
+        ),
+        name="password_reset",
+    ),
+    path(
+        "konto/aterstall-losenord/skickat/",
+        login_not_required(auth_views.PasswordResetDoneView.as_view()),
+        name="password_reset_done",
+    ),
+    path(
+        "konto/aterstall/<uidb64>/<token>/",
+        login_not_required(auth_views.PasswordResetConfirmView.as_view()),
+        name="password_reset_confirm",
+    ),
+    path(
+        "konto/aterstall/klart/",
+        login_not_required(auth_views.PasswordResetCompleteView.as_view()),
+        name="password_reset_complete",
+    ),
     path("konto/tvafaktor/", two_factor.verify, name="two_factor_verify"),
     path("konto/tvafaktor/aktivera/", two_factor.setup, name="two_factor_setup"),
     path("konto/tvafaktor/aterstall/<int:user_id>/", two_factor.reset, name="two_factor_reset"),
