@@ -13,8 +13,8 @@ from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .invoicing import _next_number, invoice_documents, ocr_reference
-from .models import Invoice, InvoiceLine, Payment, Reimbursement
+from .invoicing import document_from, invoice_documents
+from .models import Invoice, Payment, Reimbursement
 
 ZERO = Decimal("0")
 
@@ -41,31 +41,14 @@ def credit_note_issue(*, invoice: Invoice, reason: str, amount: Decimal | None =
         )
     if not reason.strip():
         raise ValidationError(_("Give the reason for the credit note."))
-    number = _next_number("credit_note", invoice.year)
-    note = Invoice.objects.create(
+    note = document_from(
+        invoice,
         kind=Invoice.Kind.CREDIT_NOTE,
-        number=number,
-        year=invoice.year,
-        actor=invoice.actor,
-        credited_invoice=invoice,
-        issue_date=timezone.localdate(),
-        due_date=timezone.localdate(),
-        buyer_name=invoice.buyer_name,
-        buyer_address=invoice.buyer_address,
-        buyer_org_number=invoice.buyer_org_number,
-        buyer_reference=invoice.buyer_reference,
-        buyer_email=invoice.buyer_email,
-        buyer_peppol_id=invoice.buyer_peppol_id,
-        seller=invoice.seller,
-        vat_category=invoice.vat_category,
         total=amount,
-        ocr=ocr_reference(number),
-    )
-    InvoiceLine.objects.create(
-        invoice=note,
+        due_date=timezone.localdate(),
         description=_("Credit of invoice %(number)s") % {"number": invoice.number},
         basis=reason.strip(),
-        amount=amount,
+        credited=invoice,
     )
     transaction.on_commit(lambda: invoice_documents(note.pk))
     return note

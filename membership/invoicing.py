@@ -187,6 +187,42 @@ def total_of(rows) -> Decimal:
     return sum((row.amount for row in rows), Decimal("0"))
 
 
+def document_from(
+    source: Invoice,
+    *,
+    kind: str,
+    total: Decimal,
+    due_date: datetime.date,
+    description: str,
+    basis: str,
+    credited: Invoice | None = None,
+) -> Invoice:
+    """A new numbered invoice or credit note to the same buyer as ``source``, with one line."""
+    series = "credit_note" if kind == Invoice.Kind.CREDIT_NOTE else "invoice"
+    number = _next_number(series, source.year)
+    document = Invoice.objects.create(
+        kind=kind,
+        number=number,
+        year=source.year,
+        actor=source.actor,
+        credited_invoice=credited,
+        issue_date=timezone.localdate(),
+        due_date=due_date,
+        buyer_name=source.buyer_name,
+        buyer_address=source.buyer_address,
+        buyer_org_number=source.buyer_org_number,
+        buyer_reference=source.buyer_reference,
+        buyer_email=source.buyer_email,
+        buyer_peppol_id=source.buyer_peppol_id,
+        seller=source.seller,
+        vat_category=source.vat_category,
+        total=total,
+        ocr=ocr_reference(number),
+    )
+    InvoiceLine.objects.create(invoice=document, description=description, basis=basis, amount=total)
+    return document
+
+
 @transaction.atomic
 def corrected_invoice_issue(*, credited: Invoice, amount: Decimal, basis: str) -> Invoice:
     """After a credit note: a new invoice for the same actor and year with the right amount."""
@@ -194,30 +230,14 @@ def corrected_invoice_issue(*, credited: Invoice, amount: Decimal, basis: str) -
         raise ValidationError(_("Credit the invoice first; then issue the corrected one."))
     if amount <= 0 or not basis.strip():
         raise ValidationError(_("Give the corrected amount and its basis."))
-    number = _next_number("invoice", credited.year)
-    invoice = Invoice.objects.create(
-        number=number,
-        year=credited.year,
-        actor=credited.actor,
-        issue_date=timezone.localdate(),
-        due_date=timezone.localdate() + datetime.timedelta(days=settings.INVOICE_DUE_DAYS),
-        buyer_name=credited.buyer_name,
-        buyer_address=credited.buyer_address,
-        buyer_org_number=credited.buyer_org_number,
-        buyer_reference=credited.buyer_reference,
-        buyer_email=credited.buyer_email,
-        buyer_peppol_id=credited.buyer_peppol_id,
-        seller=credited.seller,
-        vat_category=credited.vat_category,
+    invoice = document_from(
+        credited,
+        kind=Invoice.Kind.INVOICE,
         total=amount,
-        ocr=ocr_reference(number),
-    )
-    InvoiceLine.objects.create(
-        invoice=invoice,
+        due_date=timezone.localdate() + datetime.timedelta(days=settings.INVOICE_DUE_DAYS),
         description=_("Membership fee %(year)s, corrected (replaces %(number)s)")
         % {"year": credited.year, "number": credited.number},
         basis=basis.strip(),
-        amount=amount,
     )
     transaction.on_commit(lambda: _enqueue_documents([invoice.pk]))
     return invoice
