@@ -27,6 +27,7 @@ from .models import (
     SeatAlert,
     SituationPicture,
 )
+from .timeline import log
 
 ACK_SALT = "incidents.seat-alert"
 ALL_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.PORTAL)
@@ -135,8 +136,6 @@ def acknowledge(*, alert: SeatAlert, person: Person, via: str) -> bool:
         acknowledged_at=timezone.now(), acknowledged_by=person, acknowledged_via=via
     )
     if updated:
-        from .services import log
-
         log(
             alert.incident,
             person.user,

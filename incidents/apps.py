@@ -11,6 +11,7 @@ class IncidentsConfig(AppConfig):
     def ready(self) -> None:
         from actors.services import assignment_listeners
 
+        from . import tasks  # noqa: F401  (registers the tasks the services send by name)
         from .services import incident_access_sync_users
 
         assignment_listeners.append(incident_access_sync_users)

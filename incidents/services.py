@@ -5,6 +5,7 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
+from celery import current_app
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -37,10 +38,7 @@ from .models import (
     SituationPicture,
     SituationReport,
 )
-
-
-def log(incident: Incident, by: Any, kind: str, text: str) -> LogEntry:
-    return LogEntry.objects.create(incident=incident, by=by, kind=kind, text=text)
+from .timeline import log
 
 
 def _require(condition: bool, message: str) -> None:
@@ -429,7 +427,7 @@ def picture_publish(
 ) -> SituationPicture:
     """Publish a new version of the common picture for one audience; the per-actor part is a
     frozen snapshot of the latest reports, and the PDF is rendered by a worker afterwards."""
-    from .tasks import render_picture_pdf
+    render_picture_pdf = current_app.tasks["incidents.tasks.render_picture_pdf"]  # by name
 
     _require(
         selectors.can_coordinate(published_by),

@@ -7,3 +7,6 @@ class MembershipConfig(AppConfig):
 
     name = "membership"
     verbose_name = _("Membership and fees")
+
+    def ready(self) -> None:
+        from . import tasks  # noqa: F401  (registers the tasks the services send by name)

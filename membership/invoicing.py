@@ -4,6 +4,7 @@ twice or crashes halfway, then the PDF, the Peppol XML and the e-mail, each made
 import datetime
 from decimal import Decimal
 
+from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -109,8 +110,7 @@ def invoice_run_issue(*, year: int, issue_date: datetime.date | None = None) -> 
 
 
 def _enqueue_documents(ids: list[int]) -> None:
-    from .tasks import produce_invoice_documents
-
+    produce_invoice_documents = current_app.tasks["membership.tasks.produce_invoice_documents"]
     for invoice_id in ids:
         produce_invoice_documents.delay(invoice_id)
 

@@ -8,3 +8,6 @@ class NotificationsConfig(AppConfig):
 
     name = "notifications"
     verbose_name = _("Notifications")
+
+    def ready(self) -> None:
+        from . import tasks  # noqa: F401  (registers the tasks the services send by name)

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from celery import current_app
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
@@ -137,8 +138,7 @@ def notifications_queue(messages: Iterable[Outgoing]) -> list[int]:
 
 def enqueue(ids: Iterable[int]) -> int:
     """Hand rows to the workers. If the broker is down the rows stay pending for the sweep."""
-    from .tasks import deliver
-
+    deliver = current_app.tasks["notifications.tasks.deliver"]  # by name: tasks imports us
     queued = 0
     for notification_id in ids:
         try:
