@@ -9,7 +9,16 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Sum
+from django.db.models import (
+    DecimalField,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Subquery,
+    Sum,
+    Value,
+)
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -17,6 +26,31 @@ from .invoicing import document_from, invoice_documents
 from .models import Invoice, Payment, Reimbursement
 
 ZERO = Decimal("0")
+
+
+def with_outstanding(invoices):
+    """Annotate ``outstanding_amount`` (total − credited − paid) in the same query."""
+    money = DecimalField(max_digits=14, decimal_places=2)
+    paid = (
+        Payment.objects.filter(invoice=OuterRef("pk"))
+        .values("invoice")
+        .annotate(s=Sum("amount"))
+        .values("s")
+    )
+    credited = (
+        Invoice.objects.filter(credited_invoice=OuterRef("pk"))
+        .values("credited_invoice")
+        .annotate(s=Sum("total"))
+        .values("s")
+    )
+    return invoices.annotate(
+        outstanding_amount=ExpressionWrapper(
+            F("total")
+            - Coalesce(Subquery(credited, output_field=money), Value(ZERO, output_field=money))
+            - Coalesce(Subquery(paid, output_field=money), Value(ZERO, output_field=money)),
+            output_field=money,
+        )
+    )
 
 
 def outstanding(invoice: Invoice) -> Decimal:
@@ -159,10 +193,9 @@ def bgmax_import(*, content: str, filename: str) -> BgMaxResult:
 
 def overdue_invoices(*, today: datetime.date | None = None) -> list[Invoice]:
     today = today or timezone.localdate()
-    candidates = Invoice.objects.filter(
-        kind=Invoice.Kind.INVOICE, due_date__lt=today
-    ).select_related("actor")
-    return [invoice for invoice in candidates if outstanding(invoice) > 0]
+    candidates = Invoice.objects.filter(kind=Invoice.Kind.INVOICE, due_date__lt=today)
+    overdue = with_outstanding(candidates).filter(outstanding_amount__gt=0)
+    return list(overdue.select_related("actor"))
 
 
 def send_reminders(*, today: datetime.date | None = None) -> int:

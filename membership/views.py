@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -271,14 +272,15 @@ def _invoice_for(request: HttpRequest, pk: int) -> Invoice:
 @require_GET
 def invoice_list(request: HttpRequest) -> HttpResponse:
     year = request.GET.get("year", "")
-    invoices = Invoice.objects.select_related("actor").prefetch_related("payments", "credit_notes")
+    invoices = accounting.with_outstanding(Invoice.objects.select_related("actor"))
     if year.isdigit():
         invoices = invoices.filter(year=int(year))
-    rows = [
-        (invoice, accounting.outstanding(invoice))
-        for invoice in invoices.order_by("-year", "number")[:500]
-    ]
-    return render(request, "membership/invoice_list.html", {"rows": rows, "year": year})
+    page = Paginator(invoices.order_by("-year", "number"), 100).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "membership/invoice_list.html",
+        {"page": page, "year": year, "query": f"year={year}" if year else ""},
+    )
 
 
 @require_http_methods(["GET", "POST"])
@@ -423,7 +425,8 @@ def csv_download(request: HttpRequest, year: int) -> HttpResponse:
             "ocr",
         ]
     )
-    for invoice in Invoice.objects.filter(year=year).select_related("actor").order_by("number"):
+    invoices = accounting.with_outstanding(Invoice.objects.filter(year=year))
+    for invoice in invoices.select_related("actor").order_by("number"):
         writer.writerow(
             [
                 invoice.number,
@@ -433,7 +436,7 @@ def csv_download(request: HttpRequest, year: int) -> HttpResponse:
                 invoice.issue_date.isoformat(),
                 invoice.due_date.isoformat(),
                 f"{invoice.total:.2f}",
-                f"{accounting.outstanding(invoice):.2f}" if invoice.kind == "invoice" else "",
+                f"{invoice.outstanding_amount:.2f}" if invoice.kind == "invoice" else "",
                 invoice.ocr,
             ]
         )

@@ -108,3 +108,30 @@ def test_a_member_cannot_see_another_actors_invoice(objects, member):
         member.get(reverse("membership:invoice_detail", args=[objects["invoice"].pk])).status_code
         == 404
     )
+
+
+def test_invoice_list_queries_do_not_grow(objects, secretariat, django_assert_max_num_queries):
+    from decimal import Decimal
+
+    from membership import accounting
+
+    invoice = objects["invoice"]
+    accounting.payment_register(
+        invoice=invoice, amount=Decimal("1000"), paid_on=datetime.date(2026, 12, 1)
+    )
+    accounting.credit_note_issue(invoice=invoice, amount=Decimal("500"), reason="Rättelse")
+    for i in range(60):
+        Invoice.objects.create(
+            number=f"2099{i:05d}",
+            year=2099,
+            actor=invoice.actor,
+            issue_date=invoice.issue_date,
+            due_date=invoice.due_date,
+            buyer_name="X",
+            total=Decimal("10"),
+        )
+    with django_assert_max_num_queries(14):
+        response = secretariat.get(reverse("membership:invoice_list"))
+    assert response.status_code == 200
+    rows = {i.number: i.outstanding_amount for i in response.context["page"].object_list}
+    assert rows[invoice.number] == invoice.total - Decimal("1500")
