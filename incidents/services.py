@@ -633,13 +633,6 @@ def register_rows(*, year: int | None = None, include_exercises: bool = True):
     return incidents.order_by("-activated_at")
 
 
-def overdue_prepared_directions(*, today: datetime.date | None = None):
-    today = today or timezone.localdate()
-    return PreparedDirection.objects.filter(Q(review_due__lt=today)).select_related(
-        "owner", "event_type"
-    )
-
-
 # --- Prepared directions --------------------------------------------------------------------
 
 

@@ -183,10 +183,6 @@ def run_progress(year: int) -> tuple[int, int]:
     return done, invoices.count()
 
 
-def total_of(rows) -> Decimal:
-    return sum((row.amount for row in rows), Decimal("0"))
-
-
 def document_from(
     source: Invoice,
     *,
