@@ -1,0 +1,438 @@
+"""axe-core on every page each role can reach, generated from the URL conf.
+
+Every named URL pattern is either in ``PAGES`` (visited in Chromium by each role listed, with
+real objects, and checked by axe at the WCAG 2.0/2.1 A and AA tags) or in ``EXCLUDED`` with the
+reason it is not a page. A new pattern in neither list fails ``test_every_url_is_walked_or_
+excluded`` (which runs without a browser too). Pages marked ``invalid`` are also submitted empty,
+so their validation errors are checked as well; the error pages are walked by their own test.
+"""
+
+import datetime
+
+import pytest
+from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from tests.browser.conftest import axe_violations
+from tests.factories import ClusterFactory, MunicipalityFactory, PersonFactory, UserFactory
+
+ANON, MEMBER, RSIB, RKK, SEC, CONTACT = (
+    "anonymous",
+    "member",
+    "rsib",
+    "rkk",
+    "secretariat",
+    "contact",
+)
+EVERY_MEMBER = (MEMBER, SEC)
+COORDINATORS = (RSIB, SEC)
+
+# name: (path arguments from the world, roles that visit it, options)
+PAGES: dict[str, tuple[dict, tuple, dict]] = {
+    # site
+    "home": ({}, EVERY_MEMBER, {}),
+    "accessibility": ({}, (ANON, MEMBER), {}),
+    "login": ({}, (ANON,), {"invalid": True}),
+    "password_change": ({}, (MEMBER,), {"invalid": True}),
+    "password_change_done": ({}, (MEMBER,), {}),
+    "password_reset": ({}, (ANON,), {"invalid": True}),
+    "password_reset_done": ({}, (ANON,), {}),
+    "password_reset_confirm": ({"uidb64": "reset_uid", "token": "reset_token"}, (ANON,), {}),
+    "password_reset_complete": ({}, (ANON,), {}),
+    "lockouts": ({}, (SEC,), {}),
+    "two_factor_verify": ({}, ("unverified",), {"invalid": True}),
+    "two_factor_setup": ({}, ("unenrolled",), {"invalid": True}),
+    # actors
+    "actors:actor_list": ({}, EVERY_MEMBER, {}),
+    "actors:actor_create": ({}, (SEC,), {"invalid": True}),
+    "actors:actor_detail": ({"pk": "actor"}, EVERY_MEMBER, {}),
+    "actors:actor_update": ({"pk": "actor"}, (SEC,), {}),
+    "actors:actor_function_add": ({"pk": "actor"}, (SEC,), {"invalid": True}),
+    "actors:actor_function_update": ({"pk": "actor_function"}, (SEC,), {}),
+    "actors:actor_function_remove": ({"pk": "spare_function"}, (SEC,), {}),
+    "actors:population_import": ({}, (SEC,), {"invalid": True}),
+    "actors:function_list": ({}, EVERY_MEMBER, {}),
+    "actors:function_create": ({}, (SEC,), {"invalid": True}),
+    "actors:function_update": ({"pk": "function"}, (SEC,), {}),
+    "actors:person_list": ({}, EVERY_MEMBER, {}),
+    "actors:person_create": ({}, (SEC,), {"invalid": True}),
+    "actors:person_detail": ({"pk": "person"}, EVERY_MEMBER, {}),
+    "actors:person_update": ({"pk": "person"}, (SEC,), {}),
+    "actors:assignment_create": ({}, (SEC,), {"invalid": True}),
+    "actors:assignment_update": ({"pk": "assignment"}, (SEC,), {}),
+    "actors:assignment_end": ({"pk": "assignment"}, (SEC,), {}),
+    # forums and meetings
+    "forums:forum_list": ({}, EVERY_MEMBER, {}),
+    "forums:forum_create": ({}, (SEC,), {"invalid": True}),
+    "forums:forum_detail": ({"pk": "forum"}, EVERY_MEMBER, {}),
+    "forums:forum_update": ({"pk": "forum"}, (SEC,), {}),
+    "forums:seat_create": ({"pk": "forum"}, (SEC,), {"invalid": True}),
+    "forums:seat_update": ({"pk": "seat"}, (SEC,), {}),
+    "forums:seat_delete": ({"pk": "seat"}, (SEC,), {}),
+    "forums:cluster_representation_list": ({}, (SEC,), {}),
+    "forums:meeting_create": ({"pk": "forum"}, (SEC,), {"invalid": True}),
+    "forums:meeting_detail": ({"pk": "meeting"}, EVERY_MEMBER, {}),
+    "forums:meeting_update": ({"pk": "meeting"}, (SEC,), {}),
+    "forums:meeting_cancel": ({"pk": "meeting"}, (SEC,), {}),
+    "forums:agenda_item_create": ({"pk": "meeting"}, (SEC,), {"invalid": True}),
+    "forums:agenda_item_update": ({"pk": "agenda_item"}, (SEC,), {}),
+    "forums:attachment_create": ({"pk": "meeting"}, (SEC,), {"invalid": True}),
+    "forums:attendance_edit": ({"pk": "meeting"}, (SEC,), {}),
+    "forums:decision_create": ({"pk": "meeting"}, (SEC,), {"invalid": True}),
+    "forums:action_item_create": ({"pk": "meeting"}, (SEC,), {"invalid": True}),
+    "forums:minutes_detail": ({"pk": "meeting"}, EVERY_MEMBER, {}),
+    "forums:minutes_edit": ({"pk": "meeting"}, (SEC,), {}),
+    "forums:minutes_approve": ({"pk": "meeting"}, (SEC,), {}),
+    "forums:action_item_status": ({"pk": "action_item"}, (SEC,), {}),
+    "forums:calendar_settings": ({}, EVERY_MEMBER, {}),
+    # incidents
+    "incidents:incident_list": ({}, (MEMBER, RSIB, SEC), {}),
+    "incidents:signal_create": ({}, (MEMBER,), {"invalid": True}),
+    "incidents:signal_detail": ({"pk": "signal"}, COORDINATORS, {}),
+    "incidents:incident_activate": ({}, COORDINATORS, {"invalid": True}),
+    "incidents:register": ({}, COORDINATORS, {}),
+    "incidents:incident_detail": ({"pk": "incident"}, (MEMBER, RSIB, RKK, SEC), {}),
+    "incidents:incident_forums": ({"pk": "incident"}, COORDINATORS, {}),
+    "incidents:incident_deactivate": ({"pk": "incident"}, COORDINATORS, {}),
+    "incidents:incident_follow_up": ({"pk": "incident"}, COORDINATORS, {"invalid": True}),
+    "incidents:report_create": ({"pk": "incident"}, (MEMBER,), {"invalid": True}),
+    "incidents:picture": ({"pk": "incident"}, (MEMBER, RSIB), {}),
+    "incidents:picture_publish": ({"pk": "incident"}, (RSIB,), {"invalid": True}),
+    "incidents:direction_create": ({"pk": "incident"}, COORDINATORS, {"invalid": True}),
+    "incidents:message_create": ({"pk": "incident"}, (RKK,), {"invalid": True}),
+    "incidents:incident_log": ({"pk": "incident"}, (MEMBER, RSIB), {}),
+    "incidents:board": ({"pk": "incident"}, COORDINATORS, {}),
+    "incidents:acknowledge": ({"token": "ack_token"}, (ANON,), {}),
+    "incidents:roster": ({}, (MEMBER, SEC), {}),
+    "incidents:shift_create": ({}, (SEC,), {"invalid": True}),
+    "incidents:shift_detail": ({"pk": "shift"}, (RSIB, SEC), {}),
+    "incidents:roster_hours": ({}, (SEC,), {}),
+    "incidents:prepared_direction_list": ({}, EVERY_MEMBER, {}),
+    "incidents:prepared_direction_create": ({}, (SEC,), {"invalid": True}),
+    "incidents:prepared_direction_update": ({"pk": "prepared"}, (SEC,), {}),
+    "incidents:event_type_create": ({}, (SEC,), {"invalid": True}),
+    # notifications
+    "notifications:inbox": ({}, EVERY_MEMBER, {}),
+    "notifications:inbox_item": ({"pk": "inbox_item"}, (MEMBER,), {}),
+    "notifications:preferences": ({}, EVERY_MEMBER, {}),
+    "notifications:outbox": ({}, (SEC,), {}),
+    # membership
+    "membership:overview": ({}, (SEC,), {}),
+    "membership:schedule_create": ({}, (SEC,), {"invalid": True}),
+    "membership:schedule_update": ({"pk": "schedule"}, (SEC,), {}),
+    "membership:agreement_create": ({}, (SEC,), {"invalid": True}),
+    "membership:agreement_update": ({"pk": "agreement"}, (SEC,), {}),
+    "membership:invoice_run": ({"year": 2026}, (SEC,), {}),
+    "membership:invoice_list": ({}, (SEC,), {}),
+    "membership:invoice_detail": ({"pk": "invoice"}, (CONTACT, SEC), {}),
+    "membership:my_invoices": ({}, (CONTACT, MEMBER), {}),
+    "membership:bgmax": ({}, (SEC,), {"invalid": True}),
+    "membership:reimbursements": ({}, (SEC,), {"invalid": True}),
+    "membership:statement": ({"year": 2026}, (SEC,), {}),
+}
+
+EXCLUDED = {
+    "healthz": "JSON for load balancers, not a page",
+    "logout": "POST-only (log out)",
+    "logout_everywhere": "POST-only (log out on every device)",
+    "two_factor_reset": "POST-only (the secretariat resets a user's devices)",
+    "set_language": "POST-only (language switch; its form is in every page's footer)",
+    "forums:decisions_csv": "CSV download",
+    "forums:meeting_ics": "iCalendar download",
+    "forums:attendance_csv": "CSV download",
+    "forums:attachment_download": "file download",
+    "forums:calendar_feed": "iCalendar feed for calendar apps",
+    "forums:minutes_generate": "POST-only (generates the minutes)",
+    "forums:cluster_representation_end": "POST-only (ends a cluster representation)",
+    "incidents:register_csv": "CSV download",
+    "incidents:incident_log_csv": "CSV download",
+    "incidents:incident_log_pdf": "PDF download",
+    "incidents:picture_pdf": "PDF download (opened by journey 3)",
+    "incidents:picture_live": "htmx fragment of the picture page; axe checks it swapped into "
+    "the page in test_live_situation_picture_is_accessible_after_an_update",
+    "incidents:status_set": "POST-only (actor status)",
+    "incidents:direction_acknowledge": "POST-only (acknowledge a direction)",
+    "incidents:message_action": "POST-only (co-sign, approve, publish a joint message)",
+    "incidents:shift_change_decide": "POST-only (approve or refuse a shift change)",
+    "incidents:acknowledge_in_portal": "POST-only (acknowledge an alert in the portal)",
+    "notifications:inbox_read_all": "POST-only (mark all read)",
+    "notifications:outbox_retry": "POST-only (send a failed message again)",
+    "membership:invoice_run_progress": "htmx fragment of the invoice run page; journey 5 "
+    "watches it reach 100 %",
+    "membership:invoice_pdf": "PDF download (journey 5)",
+    "membership:invoice_xml": "Peppol XML download",
+    "membership:sie": "SIE download",
+    "membership:csv": "CSV download",
+    "membership:reimbursement_decide": "POST-only (decide a reimbursement claim)",
+}
+# Django's admin is the framework's own, for the secretariat's superusers only.
+EXCLUDED_NAMESPACES = {"admin": "Django's own admin site, not the portal's templates"}
+
+
+def url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(patterns, prefix=""):
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                if entry.namespace in EXCLUDED_NAMESPACES:
+                    continue
+                walk(entry.url_patterns, f"{prefix}{entry.namespace}:" if entry.namespace else prefix)
+            elif isinstance(entry, URLPattern):
+                assert entry.name, f"unnamed URL pattern {entry.pattern}: name it"
+                names.add(prefix + entry.name)
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_url_is_walked_or_excluded():
+    names = url_names()
+    assert not set(PAGES) & set(EXCLUDED), "a pattern is both walked and excluded"
+    missing = names - set(PAGES) - set(EXCLUDED)
+    assert not missing, f"new pages without an axe check (add them to PAGES or EXCLUDED): {missing}"
+    stale = (set(PAGES) | set(EXCLUDED)) - names
+    assert not stale, f"walked or excluded patterns that no longer exist: {stale}"
+    assert all(EXCLUDED.values()), "every exclusion says why"
+
+
+# --- The world the walk visits ----------------------------------------------------------------
+
+
+@pytest.fixture
+def world(incident, seat, holder, rsib, rkk, prepared, secretariat_user, smtp):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from actors import services as actor_services
+    from actors.models import ActorFunction, Assignment, Function
+    from forums import services as forum_services
+    from forums.models import ClusterRepresentation
+    from incidents import services as incident_services
+    from incidents.alerts import ack_token
+    from incidents.models import SeatAlert, Shift
+    from membership.invoicing import invoice_run_issue
+    from membership.models import FeeSchedule, Invoice, Reimbursement
+    from notifications.models import Channel, Notification
+    from tests.factories import MeetingFactory
+
+    past = (timezone.now() - datetime.timedelta(days=30)).replace(hour=9, minute=0, second=0)
+    meeting = MeetingFactory(forum=seat.forum, starts_at=past)
+    agenda_item = forum_services.agenda_item_add(meeting=meeting, title="Lägesbild")
+    forum_services.attachment_add(
+        meeting=meeting,
+        upload=SimpleUploadedFile("underlag.pdf", b"%PDF-1.7 underlag"),
+        sharing_level="forum",
+    )
+    forum_services.decision_add(meeting=meeting, text="Att notera lägesbilden.")
+    action_item = forum_services.action_item_add(
+        meeting=meeting, title="Ta fram plan", owner=seat.actor
+    )
+    forum_services.minutes_generate(meeting=meeting)
+    ClusterRepresentation.objects.create(
+        cluster=ClusterFactory(name="Syd"),
+        municipality=MunicipalityFactory(name="Botkyrka kommun"),
+        starts_on=datetime.date(2025, 1, 1),
+    )
+    huddinge, police = membership_world(seat.actor)
+
+    incident_services.report_submit(
+        incident=incident,
+        actor=seat.actor,
+        submitted_by=holder,
+        situation="Stormen har fällt träd över vägar.",
+        impact="strained",
+        needs="Röjning",
+    )
+    incident_services.picture_publish(
+        incident=incident, audience="full", summary="Läget är ansträngt.", published_by=rsib
+    )
+    incident_services.direction_issue(incident=incident, text="Prioritera elförsörjning.", by=rsib)
+    incident_services.message_draft(
+        incident=incident,
+        target_group="Allmänheten",
+        channel="webb",
+        text="Följ myndigheternas råd.",
+        senders=[seat.actor],
+        by=rkk,
+    )
+    signal = incident_services.signal_create(
+        actor=holder.person.actor, signalled_by=holder, what="Brand i industri", assessment="Stor"
+    )
+    shift = Shift.objects.get(person__user=rsib)
+    incident_services.shift_change_request(
+        shift=shift, new_person=holder.person, reason="Sjuk", requested_by=rsib
+    )
+    alert = SeatAlert.objects.filter(incident=incident, acknowledged_at__isnull=True).first()
+
+    spare = Function.objects.create(name="Kommunikationschef")
+    spare_function = ActorFunction.objects.create(actor=seat.actor, function=spare)
+    assignment = Assignment.objects.filter(person=holder.person).first()
+
+    invoice_run_issue(year=2026, issue_date=datetime.date(2026, 11, 30))
+    invoice = Invoice.objects.get(actor=huddinge)
+    Reimbursement.objects.create(actor=police, year=2026, amount=1000)
+    agreement = huddinge.agreements.get()
+
+    inbox_item = Notification.objects.filter(
+        recipient__user=holder, channel=Channel.PORTAL
+    ).first()
+
+    unverified = UserFactory(username="ulla", secretariat=True)
+    PersonFactory(user=unverified)
+    TOTPDevice.objects.create(user=unverified, name="app", confirmed=True)
+    unenrolled = UserFactory(username="ebba", secretariat=True)
+    PersonFactory(user=unenrolled)
+
+    return {
+        "users": {
+            MEMBER: holder,
+            RSIB: rsib,
+            RKK: rkk,
+            SEC: secretariat_user,
+            CONTACT: agreement.invoice_contact.user,
+            "unverified": unverified,
+            "unenrolled": unenrolled,
+        },
+        "objects": {
+            "actor": seat.actor,
+            "actor_function": ActorFunction.objects.get(actor=seat.actor, function=seat.function),
+            "spare_function": spare_function,
+            "function": seat.function,
+            "person": holder.person,
+            "assignment": assignment,
+            "forum": seat.forum,
+            "seat": seat,
+            "meeting": meeting,
+            "agenda_item": agenda_item,
+            "action_item": action_item,
+            "incident": incident,
+            "signal": signal,
+            "shift": shift,
+            "prepared": prepared,
+            "schedule": FeeSchedule.objects.get(year=2026),
+            "agreement": agreement,
+            "invoice": invoice,
+            "inbox_item": inbox_item,
+            "ack_token": ack_token(alert, holder.person),
+            "reset_uid": urlsafe_base64_encode(force_bytes(holder.pk)),
+            "reset_token": default_token_generator.make_token(holder),
+        },
+    }
+
+
+def membership_world(huddinge):
+    """The 2026 run of tests/membership/conftest.py, with the seat's actor as the municipality."""
+    from membership.models import Agreement, FeeSchedule
+    from tests.factories import ActorFactory
+
+    huddinge.kind = "municipality"
+    huddinge.org_number = "212000-0068"
+    huddinge.municipality_code = "0126"
+    huddinge.invoice_address = "Box 1\n141 85 Huddinge"
+    huddinge.invoice_email = "faktura@huddinge.example"
+    huddinge.save()
+    huddinge.population_figures.create(
+        reference_date=datetime.date(2025, 12, 31), inhabitants=114_305
+    )
+    police = ActorFactory(
+        name="Polisen",
+        kind="police",
+        org_number="202100-0076",
+        invoice_address="Box 2\n106 75 Stockholm",
+    )
+    for actor in (huddinge, police):
+        Agreement.objects.create(
+            actor=actor,
+            signed_on=datetime.date(2024, 3, 1),
+            signatory_name="A",
+            invoice_contact=PersonFactory(actor=actor, user=UserFactory()),
+            buyer_reference="Ref 123",
+        )
+    FeeSchedule.objects.create(year=2026, approved_on=datetime.date(2025, 11, 1))
+    return huddinge, police
+
+
+def page_url(name: str, arguments: dict, objects: dict) -> str:
+    kwargs = {}
+    for key, value in arguments.items():
+        if isinstance(value, int):
+            kwargs[key] = value
+        else:
+            found = objects[value]
+            kwargs[key] = found if isinstance(found, str) else found.pk
+    return reverse(name, kwargs=kwargs)
+
+
+def submit_empty(page) -> None:
+    """Clear the page's data-entry form (the one with ``novalidate``) and send it."""
+    form = page.locator("main form[novalidate]").first
+    fields = form.locator("textarea, input[type=text], input[type=number], input[type=email]")
+    for field in fields.all():
+        field.fill("")
+    with page.expect_navigation():
+        form.locator("button[type=submit]").first.click()
+
+
+@pytest.mark.browser
+def test_every_page_passes_axe_for_every_role_that_reaches_it(world, new_context, site):
+    roles = sorted({role for _args, roles, _opts in PAGES.values() for role in roles})
+    failures: list[str] = []
+    visited = 0
+    for role in roles:
+        user = world["users"].get(role)
+        context = new_context(user, verified=role not in ("unverified", "unenrolled"))
+        page = context.new_page()
+        for name, (arguments, page_roles, options) in PAGES.items():
+            if role not in page_roles:
+                continue
+            url = page_url(name, arguments, world["objects"])
+            response = page.goto(url)
+            if response.status >= 400:
+                failures.append(f"{role} {url}: HTTP {response.status}")
+                continue
+            visited += 1
+            failures.extend(f"{role} {line}" for line in axe_violations(page))
+            if options.get("invalid"):
+                submit_empty(page)
+                if not page.locator(".error-summary, .field__error").count():
+                    failures.append(f"{role} {url}: an empty form showed no errors")
+                failures.extend(f"{role} (errors) {line}" for line in axe_violations(page))
+    assert visited >= len(PAGES)
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.browser
+def test_error_pages_pass_axe(world, new_context):
+    page = new_context(world["users"][MEMBER]).new_page()
+    failures = []
+    for url, status in (
+        ("/finns-inte/", 404),
+        (reverse("membership:overview"), 403),
+        (reverse("incidents:acknowledge", args=["trasig-länk"]), 404),
+    ):
+        response = page.goto(url)
+        assert response.status == status, url
+        failures.extend(axe_violations(page))
+    assert not failures, "\n".join(failures)
+
+
+@pytest.mark.browser
+def test_the_axe_check_catches_a_violation_on_a_portal_page(new_context):
+    """The walk's check can fail: an image without alt text and grey-on-white text are caught."""
+    page = new_context().new_page()
+    page.goto(reverse("accessibility"))
+    assert axe_violations(page) == []
+    page.evaluate(
+        """() => {
+        const img = document.createElement('img'); img.src = '/static/favicon.svg';
+        const p = document.createElement('p'); p.textContent = 'Svag kontrast';
+        p.style.color = '#bbbbbb';
+        document.querySelector('main').append(img, p);
+    }"""
+    )
+    found = " ".join(axe_violations(page))
+    assert "image-alt" in found and "color-contrast" in found, found
