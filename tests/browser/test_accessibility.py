@@ -181,7 +181,8 @@ def url_names() -> set[str]:
             if isinstance(entry, URLResolver):
                 if entry.namespace in EXCLUDED_NAMESPACES:
                     continue
-                walk(entry.url_patterns, f"{prefix}{entry.namespace}:" if entry.namespace else prefix)
+                namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+                walk(entry.url_patterns, namespace)
             elif isinstance(entry, URLPattern):
                 assert entry.name, f"unnamed URL pattern {entry.pattern}: name it"
                 names.add(prefix + entry.name)
@@ -207,7 +208,6 @@ def test_every_url_is_walked_or_excluded():
 def world(incident, seat, holder, rsib, rkk, prepared, secretariat_user, smtp):
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
-    from actors import services as actor_services
     from actors.models import ActorFunction, Assignment, Function
     from forums import services as forum_services
     from forums.models import ClusterRepresentation
@@ -277,9 +277,7 @@ def world(incident, seat, holder, rsib, rkk, prepared, secretariat_user, smtp):
     Reimbursement.objects.create(actor=police, year=2026, amount=1000)
     agreement = huddinge.agreements.get()
 
-    inbox_item = Notification.objects.filter(
-        recipient__user=holder, channel=Channel.PORTAL
-    ).first()
+    inbox_item = Notification.objects.filter(recipient__user=holder, channel=Channel.PORTAL).first()
 
     unverified = UserFactory(username="ulla", secretariat=True)
     PersonFactory(user=unverified)
