@@ -10,6 +10,7 @@ exactly this case, and we set it only while a browser module runs.
 
 from __future__ import annotations
 
+import datetime
 import os
 import re
 from collections.abc import Iterator
@@ -17,7 +18,16 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.tokens import default_token_generator
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from tests.factories import ClusterFactory, MunicipalityFactory, PersonFactory, UserFactory
+from tests.incidents.conftest import incident, prepared, rkk, rsib  # noqa: F401
+from tests.membership.conftest import seller  # noqa: F401
 
 CHROMIUM = Path(os.environ.get("CHROMIUM", "/usr/bin/chromium"))
 LAUNCH_ARGS = [
@@ -31,6 +41,14 @@ LAUNCH_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ANON, MEMBER, RSIB, RKK, SEC, CONTACT = (
+    "anonymous",
+    "member",
+    "rsib",
+    "rkk",
+    "secretariat",
+    "contact",
+)
 WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 DESKTOP = {"width": 1280, "height": 900}
 MOBILE = {"width": 375, "height": 740}
@@ -140,6 +158,168 @@ def no_horizontal_scroll(page) -> bool:
     )
 
 
-# The people and objects of the incident and membership tests.
-from tests.incidents.conftest import incident, prepared, rkk, rsib  # noqa: E402, F401
-from tests.membership.conftest import run_2026, seller  # noqa: E402, F401
+def too_wide(page) -> list[str]:
+    """The innermost elements that reach past the viewport's right edge, to say what to fix."""
+    return page.evaluate(
+        """() => {
+        const width = document.documentElement.clientWidth;
+        const wide = [...document.querySelectorAll('body *')].filter(
+            (el) => el.getBoundingClientRect().right > width + 1 && !el.closest('.table-wrap'));
+        return wide.filter((el) => !wide.some((other) => other !== el && el.contains(other)))
+            .slice(0, 5).map((el) => el.tagName.toLowerCase() + '.' + el.className + ' '
+                + (el.textContent || '').trim().slice(0, 40));
+    }"""
+    )
+
+
+# --- The world the walk visits ----------------------------------------------------------------
+
+
+@pytest.fixture
+def world(incident, seat, holder, rsib, rkk, prepared, secretariat_user, smtp):  # noqa: F811
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from actors.models import ActorFunction, Assignment, Function
+    from forums import services as forum_services
+    from forums.models import ClusterRepresentation
+    from incidents import services as incident_services
+    from incidents.alerts import ack_token
+    from incidents.models import SeatAlert, Shift
+    from membership.invoicing import invoice_run_issue
+    from membership.models import FeeSchedule, Invoice, Reimbursement
+    from notifications.models import Channel, Notification
+    from tests.factories import MeetingFactory
+
+    past = (timezone.now() - datetime.timedelta(days=30)).replace(hour=9, minute=0, second=0)
+    meeting = MeetingFactory(forum=seat.forum, starts_at=past)
+    agenda_item = forum_services.agenda_item_add(meeting=meeting, title="Lägesbild")
+    forum_services.attachment_add(
+        meeting=meeting,
+        upload=SimpleUploadedFile("underlag.pdf", b"%PDF-1.7 underlag"),
+        sharing_level="forum",
+    )
+    forum_services.decision_add(meeting=meeting, text="Att notera lägesbilden.")
+    action_item = forum_services.action_item_add(
+        meeting=meeting, title="Ta fram plan", owner=seat.actor
+    )
+    forum_services.minutes_generate(meeting=meeting)
+    ClusterRepresentation.objects.create(
+        cluster=ClusterFactory(name="Syd"),
+        municipality=MunicipalityFactory(name="Botkyrka kommun"),
+        starts_on=datetime.date(2025, 1, 1),
+    )
+    huddinge, police = membership_world(seat.actor)
+
+    incident_services.report_submit(
+        incident=incident,
+        actor=seat.actor,
+        submitted_by=holder,
+        situation="Stormen har fällt träd över vägar.",
+        impact="strained",
+        needs="Röjning",
+    )
+    incident_services.picture_publish(
+        incident=incident, audience="full", summary="Läget är ansträngt.", published_by=rsib
+    )
+    incident_services.direction_issue(incident=incident, text="Prioritera elförsörjning.", by=rsib)
+    incident_services.message_draft(
+        incident=incident,
+        target_group="Allmänheten",
+        channel="webb",
+        text="Följ myndigheternas råd.",
+        senders=[seat.actor],
+        by=rkk,
+    )
+    signal = incident_services.signal_create(
+        actor=holder.person.actor, signalled_by=holder, what="Brand i industri", assessment="Stor"
+    )
+    shift = Shift.objects.get(person__user=rsib)
+    incident_services.shift_change_request(
+        shift=shift, new_person=holder.person, reason="Sjuk", requested_by=rsib
+    )
+    alert = SeatAlert.objects.filter(incident=incident, acknowledged_at__isnull=True).first()
+
+    spare = Function.objects.create(name="Kommunikationschef")
+    spare_function = ActorFunction.objects.create(actor=seat.actor, function=spare)
+    assignment = Assignment.objects.filter(person=holder.person).first()
+
+    invoice_run_issue(year=2026, issue_date=datetime.date(2026, 11, 30))
+    invoice = Invoice.objects.get(actor=huddinge)
+    Reimbursement.objects.create(actor=police, year=2026, amount=1000)
+    agreement = huddinge.agreements.get()
+
+    inbox_item = Notification.objects.filter(recipient__user=holder, channel=Channel.PORTAL).first()
+
+    unverified = UserFactory(username="ulla", secretariat=True)
+    PersonFactory(user=unverified)
+    TOTPDevice.objects.create(user=unverified, name="app", confirmed=True)
+    unenrolled = UserFactory(username="ebba", secretariat=True)
+    PersonFactory(user=unenrolled)
+
+    return {
+        "users": {
+            MEMBER: holder,
+            RSIB: rsib,
+            RKK: rkk,
+            SEC: secretariat_user,
+            CONTACT: agreement.invoice_contact.user,
+            "unverified": unverified,
+            "unenrolled": unenrolled,
+        },
+        "objects": {
+            "actor": seat.actor,
+            "actor_function": ActorFunction.objects.get(actor=seat.actor, function=seat.function),
+            "spare_function": spare_function,
+            "function": seat.function,
+            "person": holder.person,
+            "assignment": assignment,
+            "forum": seat.forum,
+            "seat": seat,
+            "meeting": meeting,
+            "agenda_item": agenda_item,
+            "action_item": action_item,
+            "incident": incident,
+            "signal": signal,
+            "shift": shift,
+            "prepared": prepared,
+            "schedule": FeeSchedule.objects.get(year=2026),
+            "agreement": agreement,
+            "invoice": invoice,
+            "inbox_item": inbox_item,
+            "ack_token": ack_token(alert, holder.person),
+            "reset_uid": urlsafe_base64_encode(force_bytes(holder.pk)),
+            "reset_token": default_token_generator.make_token(holder),
+        },
+    }
+
+
+def membership_world(huddinge):
+    """The 2026 run of tests/membership/conftest.py, with the seat's actor as the municipality."""
+    from membership.models import Agreement, FeeSchedule
+    from tests.factories import ActorFactory
+
+    huddinge.kind = "municipality"
+    huddinge.org_number = "212000-0068"
+    huddinge.municipality_code = "0126"
+    huddinge.invoice_address = "Box 1\n141 85 Huddinge"
+    huddinge.invoice_email = "faktura@huddinge.example"
+    huddinge.save()
+    huddinge.population_figures.create(
+        reference_date=datetime.date(2025, 12, 31), inhabitants=114_305
+    )
+    police = ActorFactory(
+        name="Polisen",
+        kind="police",
+        org_number="202100-0076",
+        invoice_address="Box 2\n106 75 Stockholm",
+    )
+    for actor in (huddinge, police):
+        Agreement.objects.create(
+            actor=actor,
+            signed_on=datetime.date(2024, 3, 1),
+            signatory_name="A",
+            invoice_contact=PersonFactory(actor=actor, user=UserFactory()),
+            buyer_reference="Ref 123",
+        )
+    FeeSchedule.objects.create(year=2026, approved_on=datetime.date(2025, 11, 1))
+    return huddinge, police
