@@ -5,6 +5,7 @@ import csv
 import datetime
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -332,6 +333,7 @@ def _picture_context(request: HttpRequest, incident: Incident) -> dict[str, Any]
         "map": municipality_map(impacts=impacts, affected=affected),
         "rows": selectors.reporting_overview(incident),
         "coordinator": selectors.can_coordinate(request.user),
+        "poll_seconds": settings.PICTURE_POLL_SECONDS,
     }
 
 

@@ -341,5 +341,7 @@ LOGGING = {
 # Name of the group whose members run the network (samordningskansliet).
 SECRETARIAT_GROUP = "secretariat"
 ACTORS_PER_PAGE = env.int("ACTORS_PER_PAGE", default=25)
+# How often an open situation picture page asks for a newer version (seconds).
+PICTURE_POLL_SECONDS = env.int("PICTURE_POLL_SECONDS", default=10)
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

@@ -1,0 +1,308 @@
+"""The five journeys of the portal, each as a person takes it in Chromium.
+
+Journeys 1, 3 and 4 run at desktop width and at a phone's 375 px; journeys 2 and 5 at desktop
+width (their pages are walked at 375 px by the axe walk). The activation and the reporting in
+journey 3 use the keyboard alone.
+"""
+
+import datetime
+import io
+import re
+from pathlib import Path
+
+import icalendar
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from pypdf import PdfReader
+
+from tests.browser.conftest import (
+    DESKTOP,
+    MOBILE,
+    axe_violations,
+    no_horizontal_scroll,
+    screenshot,
+    too_wide,
+)
+from tests.factories import (
+    AssignmentFactory,
+    MunicipalityFactory,
+    PersonFactory,
+    SeatFactory,
+    UserFactory,
+)
+
+pytestmark = pytest.mark.browser
+ROOT = Path(__file__).resolve().parents[2]
+VIEWPORTS = pytest.mark.parametrize("viewport", [DESKTOP, MOBILE], ids=["1280px", "375px"])
+
+
+def tab_to(page, selector: str, *, limit: int = 120) -> None:
+    """Press Tab until the element matching ``selector`` has focus, and check focus is visible."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            outline = page.evaluate(
+                "() => { const s = getComputedStyle(document.activeElement);"
+                " return s.outlineStyle !== 'none' && parseFloat(s.outlineWidth) >= 2; }"
+            )
+            assert outline, f"focus on {selector} is not visible"
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def check_page(page, name: str | None = None) -> None:
+    """axe finds nothing, the page never scrolls sideways; optionally keep a screenshot."""
+    assert axe_violations(page) == []
+    assert no_horizontal_scroll(page), too_wide(page)
+    if name:
+        screenshot(page, name)
+
+
+def width_name(viewport) -> str:
+    return f"{viewport['width']}px"
+
+
+def municipality_with_holder(forum, name: str, code: str, first_name: str):
+    actor = MunicipalityFactory(name=name, municipality_code=code)
+    seat = SeatFactory(forum=forum, actor=actor, function__name="Tjänsteperson i beredskap")
+    user = UserFactory(username=first_name.lower(), first_name=first_name, last_name="Kommun")
+    person = PersonFactory(
+        user=user,
+        actor=actor,
+        first_name=first_name,
+        last_name="Kommun",
+        email=f"{first_name.lower()}@example.org",
+    )
+    AssignmentFactory(
+        actor_function=actor.actor_functions.get(function=seat.function), person=person
+    )
+    return actor, user
+
+
+# --- Journey 1 ----------------------------------------------------------------------------------
+
+
+@VIEWPORTS
+def test_journey_1_two_factor_login_directory_search_and_todays_holders(
+    viewport, new_context, secretariat_user, holder, deputy, seat
+):
+    from django_otp.oath import totp
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=secretariat_user, name="app", confirmed=True)
+    page = new_context(viewport=viewport).new_page()
+
+    page.goto(reverse("home"))
+    assert page.url.endswith(f"{reverse('login')}?next=/")
+    page.get_by_label("Användarnamn").fill("sara")
+    page.get_by_label("Lösenord").fill("correct-horse-battery")
+    page.get_by_role("button", name="Logga in").click()
+    page.wait_for_url(re.compile("/konto/tvafaktor/"))
+    check_page(page)
+    page.get_by_label("Kod").fill("000000" if totp(device.bin_key) != 0 else "111111")
+    page.get_by_role("button", name="Verifiera").click()
+    assert page.locator(".field__error").is_visible(), "a wrong code is refused"
+    page.wait_for_timeout(1100)  # django-otp throttles a second try within a second
+    code = totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits)
+    page.get_by_label("Kod").fill(f"{code:06d}")
+    page.get_by_role("button", name="Verifiera").click()
+    page.wait_for_url(re.compile(r"^http://[^/]+/$"))
+    assert "Välkommen" in page.get_by_role("heading", level=1).inner_text()
+
+    page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Aktörer").click()
+    search = page.get_by_label("Sök")
+    search.fill("Hudd")  # htmx narrows the list while the user types; focus stays in the box
+    page.wait_for_url(re.compile(r"q=Hudd"))
+    results = page.locator("#actor-results")
+    assert results.get_by_role("link", name="Huddinge kommun").is_visible()
+    assert page.evaluate("document.activeElement.id") == "id_q"
+    check_page(page, f"journey-1-directory-{width_name(viewport)}")
+
+    results.get_by_role("link", name="Huddinge kommun").click()
+    functions = page.get_by_role("region", name="Funktioner och vem som har dem i dag")
+    row = functions.get_by_role("row", name=re.compile("Säkerhetschef"))
+    assert "Hanna Test" in row.inner_text() and "Dan Test" in row.inner_text()
+    check_page(page, f"journey-1-actor-{width_name(viewport)}")
+
+
+# --- Journey 2 ----------------------------------------------------------------------------------
+
+
+def test_journey_2_meeting_attendance_decisions_minutes_ics(
+    new_context, secretariat_user, holder, seat, forum
+):
+    sara = new_context(secretariat_user).new_page()
+    sara.goto(forum.get_absolute_url())
+    sara.get_by_role("link", name="Planera ett möte").click()
+    # The meeting began an hour ago: minutes can be approved once a meeting has started.
+    starts = (timezone.localtime() - datetime.timedelta(hours=1)).replace(second=0, microsecond=0)
+    sara.get_by_label("Titel").fill("Veckomöte")
+    sara.get_by_label("Börjar").fill(starts.strftime("%Y-%m-%dT%H:%M"))
+    sara.get_by_label("Slutar").fill(
+        (starts + datetime.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M")
+    )
+    sara.get_by_label("Plats").fill("Länsstyrelsen, Hantverkargatan 29")
+    sara.get_by_role("button", name="Spara").click()
+    sara.wait_for_url(re.compile(r"/moten/\d+/$"))
+    meeting_url = sara.url
+
+    sara.get_by_role("link", name="Lägg till dagordningspunkt").click()
+    sara.get_by_label("Titel").fill("Lägesbild vintern")
+    sara.get_by_role("button", name="Spara").click()
+    sara.wait_for_url(meeting_url)
+
+    sara.get_by_role("link", name="Registrera närvaro").click()
+    sara.locator("tbody tr").first.locator("select").first.select_option("present")
+    sara.get_by_role("button", name="Spara").click()
+    sara.wait_for_url(meeting_url)
+
+    sara.get_by_role("link", name="Registrera ett beslut").click()
+    sara.get_by_label(re.compile(r"^Beslut \(")).fill("Att fastställa vinterns lägesbild.")
+    sara.get_by_role("button", name="Spara").click()
+    sara.wait_for_url(meeting_url)
+
+    sara.get_by_role("button", name="Skapa protokollsutkast").click()
+    sara.wait_for_url(re.compile("/protokoll/redigera/"))
+    sara.get_by_role("button", name="Spara").click()
+    sara.wait_for_url(meeting_url)
+    sara.get_by_role("link", name="Justera protokollet").click()
+    check_page(sara)
+    sara.get_by_role("button", name="Justera och lås").click()
+    sara.wait_for_url(meeting_url + "protokoll/")
+    assert "Att fastställa vinterns lägesbild." in sara.locator("main").inner_text()
+
+    hanna = new_context(holder).new_page()
+    hanna.goto(meeting_url)
+    with hanna.expect_download() as download:
+        hanna.get_by_role("link", name="Lägg till i kalendern (.ics)").click()
+    calendar = icalendar.Calendar.from_ical(Path(download.value.path()).read_bytes())
+    event = next(iter(calendar.walk("VEVENT")))
+    assert "Veckomöte" in str(event["SUMMARY"])
+    assert event.decoded("DTSTART") == starts
+
+    hanna.get_by_role("link", name="Justerat protokoll").click()
+    minutes = hanna.locator("main").inner_text()
+    assert "Att fastställa vinterns lägesbild." in minutes
+    assert "Lägesbild vintern" in minutes and "Hanna Test" in minutes
+    check_page(hanna, "journey-2-minutes-1280px")
+    hanna.emulate_media(media="print")
+    assert hanna.locator(".site-header").is_hidden() and hanna.locator(".site-footer").is_hidden()
+    hanna.pdf(path=str(ROOT / "test-artifacts" / "journey-2-minutes-print.pdf"))
+
+
+# --- Journey 3 ----------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def storm(forum, seat, rsib, prepared, settings):
+    """Two municipalities in the forum, each with a holder; the RSIB on duty; a prepared
+    direction for storms. The picture page asks for news every second."""
+    settings.PICTURE_POLL_SECONDS = 1
+    huddinge = seat.actor
+    huddinge.kind, huddinge.municipality_code = "municipality", "0126"
+    huddinge.save(update_fields=["kind", "municipality_code"])
+    botkyrka, bo = municipality_with_holder(forum, "Botkyrka kommun", "0127", "Bo")
+    return huddinge, botkyrka, bo
+
+
+@VIEWPORTS
+def test_journey_3_signal_activate_report_publish_live_picture_map_and_pdf(
+    viewport, new_context, storm, holder, deputy, rsib
+):
+    huddinge, botkyrka, bo = storm
+    width = width_name(viewport)
+
+    # A member signals a need for collaboration.
+    hanna = new_context(holder, viewport=viewport).new_page()
+    hanna.goto(reverse("incidents:signal_create"))
+    hanna.get_by_label("Vad har hänt?").fill("Stormen Gorm har fällt träd över ledningar.")
+    hanna.get_by_label("Huddinge kommun").check()
+    hanna.get_by_label("Din bedömning av samverkansbehovet").fill("Behöver samordna röjning.")
+    hanna.get_by_role("button", name="Spara").click()
+    hanna.wait_for_url(re.compile("/handelser/$"))
+
+    # The RSIB activates with the prepared direction, keyboard only.
+    rut = new_context(rsib, viewport=viewport).new_page()
+    rut.goto(reverse("incidents:incident_list"))
+    tab_to(rut, "a[href*='/handelser/signaler/']")
+    rut.keyboard.press("Enter")
+    rut.wait_for_url(re.compile("/handelser/signaler/"))
+    tab_to(rut, "a[href*='/handelser/aktivera/?signal=']")
+    rut.keyboard.press("Enter")
+    rut.wait_for_url(re.compile("/handelser/aktivera/"))
+    tab_to(rut, "#id_prepared_direction")
+    rut.keyboard.press("ArrowDown")
+    assert "storm" in rut.locator("#id_prepared_direction option:checked").inner_text()
+    tab_to(rut, "input[name=forums]")
+    rut.keyboard.press("Space")
+    tab_to(rut, "form.form button[type=submit]")
+    rut.keyboard.press("Enter")
+    rut.wait_for_url(re.compile(r"/handelser/\d+/$"))
+    incident_url = rut.url
+    assert "Säkra elförsörjning" in rut.locator("main").inner_text()
+    picture_url = incident_url + "lagesbild/"
+
+    # A third person (the deputy) has the picture open before anything is published.
+    dan = new_context(deputy, viewport=viewport).new_page()
+    dan.goto(picture_url)
+    assert dan.locator(".empty-state").is_visible()
+    dan.evaluate("window.notReloaded = true")
+    tab_to(dan, "#picture-reports")  # the reader is in the reports table when news arrives
+
+    # Two actors report from their own browser contexts, keyboard only.
+    bo_page = new_context(bo, viewport=viewport).new_page()
+    for page, level_steps, text in ((hanna, 1, "Träd över vägar"), (bo_page, 2, "Elavbrott")):
+        page.goto(incident_url)
+        tab_to(page, "a[href$='/rapport/']")
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile("/rapport/"))
+        tab_to(page, "input[name=impact]")
+        page.keyboard.press("Space")  # Normal
+        for _ in range(level_steps):
+            page.keyboard.press("ArrowDown")
+        tab_to(page, "#id_situation")
+        page.keyboard.type(text)
+        tab_to(page, "form.form button[type=submit]")
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile("/lagesbild/"))
+        assert "Din rapport har lämnats" in page.locator(".messages").inner_text()
+
+    # The RSIB publishes the common picture.
+    rut.goto(picture_url)
+    rut.get_by_role("link", name="Publicera en ny version").click()
+    rut.get_by_label("Sammanfattning").fill("Stormen Gorm: röjning pågår, elavbrott i Botkyrka.")
+    rut.get_by_role("button", name="Publicera").click()
+    rut.wait_for_url(picture_url)
+
+    # The third context sees it without reloading; the live region announces it; focus stays.
+    dan.wait_for_selector("#summary-heading", timeout=15_000)
+    assert dan.evaluate("window.notReloaded") is True
+    announcer = dan.locator("#picture-announcer")
+    assert announcer.get_attribute("aria-live") == "polite"
+    assert "version 1" in announcer.inner_text()
+    assert dan.evaluate("document.activeElement.id") == "picture-reports"
+    assert "röjning pågår" in dan.locator("#picture-live").inner_text()
+    check_page(dan, f"situation-picture-{width}")
+
+    # The map colours the affected and reporting municipalities, with text beside colour.
+    huddinge_area = dan.locator("svg.map path", has=dan.locator("title", has_text="Huddinge"))
+    botkyrka_area = dan.locator("svg.map path", has=dan.locator("title", has_text="Botkyrka"))
+    assert "fill-strained" in huddinge_area.get_attribute("class")
+    assert "affected" in huddinge_area.get_attribute("class")
+    assert "fill-severe" in botkyrka_area.get_attribute("class")
+    table = dan.locator("#picture-municipalities").inner_text()
+    assert "Ansträngd" in table and "Mycket ansträngd" in table
+
+    # The PDF export downloads and opens.
+    with dan.expect_download() as download:
+        dan.get_by_role("link", name="Ladda ned som PDF", exact=True).click()
+    pdf = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
+    text = " ".join(p.extract_text() for p in pdf.pages)
+    assert "Storm" in text and "röjning pågår" in text
+
+    # It prints without navigation.
+    dan.emulate_media(media="print")
+    assert dan.locator(".site-header").is_hidden()
+    if viewport is DESKTOP:
+        dan.pdf(path=str(ROOT / "test-artifacts" / "situation-picture-print.pdf"))
