@@ -321,7 +321,12 @@ def direction_issued(direction: Direction) -> None:
             recipient=person,
             kind="direction_issued",
             subject=subject,
-            body=direction.text + "\n\n" + _("Acknowledge receipt for your actor in the portal:"),
+            body=direction.text
+            + "\n\n"
+            + _("Acknowledge receipt for your actor in the portal:")
+            + "\n"
+            + settings.SITE_URL
+            + link,
             reason=reason,
             link=link,
             key=f"direction:{direction.pk}",

@@ -7,13 +7,21 @@ journey 3 use the keyboard alone.
 
 import datetime
 import io
+import os
 import re
+import signal
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import icalendar
 import pytest
+from django.conf import settings
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 from pypdf import PdfReader
 
 from tests.browser.conftest import (
@@ -25,6 +33,7 @@ from tests.browser.conftest import (
     too_wide,
 )
 from tests.factories import (
+    ActorFactory,
     AssignmentFactory,
     MunicipalityFactory,
     PersonFactory,
@@ -306,3 +315,181 @@ def test_journey_3_signal_activate_report_publish_live_picture_map_and_pdf(
     assert dan.locator(".site-header").is_hidden()
     if viewport is DESKTOP:
         dan.pdf(path=str(ROOT / "test-artifacts" / "situation-picture-print.pdf"))
+
+
+# --- Journey 4 ----------------------------------------------------------------------------------
+
+
+@VIEWPORTS
+def test_journey_4_joint_message_cosigned_published_and_direction_acknowledged_from_email(
+    viewport, new_context, storm, holder, rsib, rkk, prepared, forum, smtp
+):
+    from incidents import services as incident_services
+
+    huddinge, botkyrka, bo = storm
+    incident = incident_services.incident_activate(
+        activated_by=rsib, title="Storm över länet", forums=[forum], prepared_direction=prepared
+    )
+    incident_url = incident.get_absolute_url()
+
+    kim = new_context(rkk, viewport=viewport).new_page()
+    kim.goto(incident_url)
+    kim.get_by_role("link", name="Ta fram ett gemensamt budskap").click()
+    kim.get_by_label("Målgrupp").fill("Allmänheten i södra länet")
+    kim.get_by_label("Kanal").fill("Webb och sociala medier")
+    kim.get_by_label("Budskap", exact=False).first.fill("Undvik skogsområden tills träden röjts.")
+    kim.get_by_label("Huddinge kommun").check()
+    kim.get_by_label("Botkyrka kommun").check()
+    kim.get_by_role("button", name="Spara").click()
+    kim.wait_for_url(re.compile(rf"{incident_url}$"))
+
+    # Each sender co-signs from its own browser.
+    for user, actor in ((holder, huddinge), (bo, botkyrka)):
+        page = new_context(user, viewport=viewport).new_page()
+        page.goto(incident_url)
+        page.get_by_role("button", name=f"Medunderteckna för {actor.display_name}").click()
+        assert "Klart." in page.locator(".messages").inner_text()
+        page.close()
+
+    kim.reload()
+    kim.get_by_role("button", name="Godkänn").click()
+    kim.get_by_role("button", name="Publicera").click()
+    messages = kim.get_by_role("region", name="Gemensamma budskap").or_(
+        kim.locator("section[aria-labelledby=messages-heading]")
+    )
+    assert "Publicerat" in messages.first.inner_text()
+    check_page(kim, f"journey-4-incident-{width_name(viewport)}")
+
+    # The RSIB records a direction; the e-mail to a seat holder carries the link.
+    rut = new_context(rsib, viewport=viewport).new_page()
+    rut.goto(incident_url)
+    rut.get_by_role("link", name="Registrera en inriktning").click()
+    rut.get_by_label("Inriktning").fill("Prioritera röjning till sjukhus och äldreboenden.")
+    rut.get_by_role("button", name="Spara").click()
+    rut.wait_for_url(re.compile(rf"{incident_url}$"))
+
+    email = holder.person.email
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        mail = [m for m in smtp.messages if email in m["To"] and "Inriktning" in m["Subject"]]
+        if mail:
+            break
+        time.sleep(0.2)
+    assert mail, [m["Subject"] for m in smtp.messages]
+    body = mail[0].get_body(preferencelist=("plain",)).get_content()
+    link = re.search(r"http://\S+/handelser/\d+/", body).group(0)
+
+    hanna = new_context(holder, viewport=viewport).new_page()
+    hanna.goto(link)
+    hanna.get_by_role("button", name=f"Kvittera mottagandet för {huddinge.display_name}").click()
+    assert f"Mottagandet kvitterat för {huddinge.name}." in hanna.locator(".messages").inner_text()
+    check_page(hanna)
+
+
+# --- Journey 5 ----------------------------------------------------------------------------------
+
+
+def start_worker() -> subprocess.Popen:
+    """A real Celery worker on the test database and this process's Redis database."""
+    db = connection.settings_dict
+    seller = settings.SELLER
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "ssr_portal.settings",
+        "DEBUG": "on",
+        "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
+        "REDIS_URL": settings.REDIS_URL,
+        "CELERY_TASK_ALWAYS_EAGER": "off",
+        "EMAIL_URL": "consolemail://",
+        "SELLER_ORG_NUMBER": seller["org_number"],
+        "SELLER_BANKGIRO": seller["bankgiro"],
+        "SELLER_ADDRESS": seller["address"],
+        "SELLER_POSTAL_CODE": seller["postal_code"],
+    }
+    return subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "ssr_portal", "worker", "--pool", "solo"]
+        + ["--loglevel", "WARNING", "--without-gossip", "--without-mingle"],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+@pytest.fixture
+def worker(transactional_db):
+    from ssr_portal.celery import app
+
+    app.control.purge()
+    app.conf.task_always_eager = False
+    process = start_worker()
+    yield process
+    process.send_signal(signal.SIGTERM)
+    process.wait(timeout=60)
+    app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
+@pytest.fixture
+def run_2026(seller):
+    from membership.models import Agreement, FeeSchedule
+
+    huddinge = MunicipalityFactory(
+        name="Huddinge kommun",
+        org_number="212000-0068",
+        invoice_address="Box 1\n141 85 Huddinge",
+    )
+    huddinge.population_figures.create(
+        reference_date=datetime.date(2025, 12, 31), inhabitants=114_305
+    )
+    police = ActorFactory(name="Polismyndigheten", kind="police", org_number="202100-0076")
+    for actor in (huddinge, police):
+        Agreement.objects.create(
+            actor=actor,
+            signed_on=datetime.date(2024, 3, 1),
+            signatory_name="A",
+            invoice_contact=PersonFactory(actor=actor, user=UserFactory()),
+            buyer_reference="Ref 123",
+        )
+    FeeSchedule.objects.create(year=2026, approved_on=datetime.date(2025, 11, 1))
+    return huddinge, police
+
+
+def test_journey_5_invoice_run_preview_warnings_issue_progress_and_pdf(
+    new_context, secretariat_user, run_2026, worker
+):
+    huddinge, police = run_2026
+    sara = new_context(secretariat_user).new_page()
+    sara.goto(reverse("membership:overview"))
+    sara.get_by_role("link", name="Fakturering 2026").first.click()
+    warnings = sara.get_by_role("alert")
+    assert "ingen fakturaadress" in warnings.inner_text()
+    assert sara.get_by_role("button", name="Ställ ut fakturor").count() == 0
+    check_page(sara, "invoice-run-warnings-1280px")
+
+    # The secretariat adds the missing invoice address and comes back.
+    sara.goto(reverse("actors:actor_update", args=[police.pk]))
+    sara.get_by_label("Fakturaadress").fill("Box 12256\n102 26 Stockholm")
+    sara.get_by_role("button", name="Spara").click()
+    sara.goto(reverse("membership:invoice_run", args=[2026]))
+    assert sara.get_by_role("alert").count() == 0
+    sara.get_by_label("Ja, ställ ut 2 fakturor").check()
+    sara.get_by_role("button", name="Ställ ut fakturor").click()
+
+    # The progress bar fills as the worker makes PDFs and e-invoices, without a reload.
+    sara.evaluate("window.notReloaded = true")
+    progress = sara.locator("#progress-bar")
+    expect(progress).to_have_attribute("value", "100", timeout=60_000)
+    assert "2 av 2 (100 %)" in sara.locator("#run-progress").inner_text()
+    assert sara.evaluate("window.notReloaded") is True
+    check_page(sara, "invoice-run-1280px")
+    sara.set_viewport_size(MOBILE)
+    check_page(sara, "invoice-run-375px")
+    sara.set_viewport_size(DESKTOP)
+
+    sara.goto(reverse("membership:invoice_list"))
+    sara.get_by_role("row", name=re.compile("Huddinge")).get_by_role("link").first.click()
+    with sara.expect_download() as download:
+        sara.get_by_role("link", name="PDF", exact=True).click()
+    pdf = PdfReader(io.BytesIO(Path(download.value.path()).read_bytes()))
+    text = " ".join(p.extract_text() for p in pdf.pages)
+    assert "Huddinge kommun" in text and "114" in text
