@@ -4,6 +4,8 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
+# The browser tests drive Debian's Chromium; without it they are skipped with a notice.
+CHROMIUM ?= /usr/bin/chromium
 
 .PHONY: run test lint format messages migrations clean
 
@@ -25,6 +27,7 @@ test: $(STAMP)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	DJANGO_SETTINGS_MODULE=ssr_portal.test_settings $(MANAGE) makemigrations --check --dry-run
+	@test -x $(CHROMIUM) || echo "NOTICE: $(CHROMIUM) is missing, so the browser tests (journeys, axe, mobile) are SKIPPED. Install it with: apt-get install -y chromium"
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
 
 lint: $(STAMP)

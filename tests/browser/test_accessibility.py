@@ -13,6 +13,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from tests.browser.conftest import (
     ANON,
     CONTACT,
+    DESKTOP,
     MEMBER,
     MOBILE,
     RKK,
@@ -20,6 +21,7 @@ from tests.browser.conftest import (
     SEC,
     axe_violations,
     no_horizontal_scroll,
+    screenshot,
     too_wide,
 )
 
@@ -281,3 +283,29 @@ def test_the_axe_check_catches_a_violation_on_a_portal_page(new_context):
     )
     found = " ".join(axe_violations(page))
     assert "image-alt" in found and "color-contrast" in found, found
+
+
+@pytest.mark.browser
+def test_server_error_page_passes_axe(new_context):
+    """500.html is plain HTML (no template tags can fail there); check it as served."""
+    from pathlib import Path
+
+    from django.conf import settings as django_settings
+
+    page = new_context().new_page()
+    page.goto(reverse("accessibility"))
+    html = (Path(django_settings.BASE_DIR) / "templates" / "500.html").read_text()
+    page.set_content(html)
+    assert axe_violations(page) == []
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", [DESKTOP, MOBILE], ids=["1280px", "375px"])
+def test_forum_page_screenshots_at_both_widths(world, new_context, viewport):
+    """The forum page as a seat holder and as the secretariat, kept in test-artifacts/."""
+    for role in (MEMBER, SEC):
+        page = new_context(world["users"][role], viewport=viewport).new_page()
+        page.goto(world["objects"]["forum"].get_absolute_url())
+        assert no_horizontal_scroll(page), too_wide(page)
+        assert axe_violations(page) == []
+        screenshot(page, f"forum-{role}-{viewport['width']}px")

@@ -196,7 +196,10 @@ def test_journey_2_meeting_attendance_decisions_minutes_ics(
     assert "Lägesbild vintern" in minutes and "Hanna Test" in minutes
     check_page(hanna, "journey-2-minutes-1280px")
     hanna.emulate_media(media="print")
-    assert hanna.locator(".site-header").is_hidden() and hanna.locator(".site-footer").is_hidden()
+    for hidden in (".site-header", ".site-footer", ".breadcrumbs"):
+        assert hanna.locator(hidden).is_hidden(), hidden
+    assert "Att fastställa vinterns lägesbild." in hanna.locator(".minutes").inner_text()
+    screenshot(hanna, "minutes-print")
     hanna.pdf(path=str(ROOT / "test-artifacts" / "journey-2-minutes-print.pdf"))
 
 
@@ -310,10 +313,17 @@ def test_journey_3_signal_activate_report_publish_live_picture_map_and_pdf(
     text = " ".join(p.extract_text() for p in pdf.pages)
     assert "Storm" in text and "röjning pågår" in text
 
-    # It prints without navigation.
+    # It prints without navigation or controls, the map and tables each on a new page.
     dan.emulate_media(media="print")
-    assert dan.locator(".site-header").is_hidden()
+    for hidden in (".site-header", ".site-footer", "main nav", ".page-heading .button"):
+        assert dan.locator(hidden).first.is_hidden(), hidden
+    breaks = dan.locator("#picture-live > .grid-2, #picture-live > .grid-2 + .section")
+    assert breaks.evaluate_all("els => els.map((e) => getComputedStyle(e).breakBefore)") == [
+        "page",
+        "page",
+    ]
     if viewport is DESKTOP:
+        screenshot(dan, "situation-picture-print")
         dan.pdf(path=str(ROOT / "test-artifacts" / "situation-picture-print.pdf"))
 
 
