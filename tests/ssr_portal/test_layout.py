@@ -77,3 +77,27 @@ def test_404_page_is_in_the_portal_design(member):
     response = member.get("/finns-inte/")
     assert response.status_code == 404
     assert "Sidan hittades inte" in response.content.decode()
+
+
+def test_accessibility_statement_follows_diggs_structure(anonymous):
+    page = anonymous.get(reverse("accessibility")).content.decode()
+    headings = [
+        "Hur tillgänglig är portalen?",
+        "Vad kan du göra om du inte kan använda delar av portalen?",
+        "Rapportera brister i portalens tillgänglighet",
+        "Tillsyn",
+        "Teknisk information om portalens tillgänglighet",
+        "Innehåll som inte är tillgängligt",
+        "Bristande förenlighet med lagkraven",
+        "Oskäligt betungande anpassning",
+        "Innehåll som inte omfattas av lagstiftningen",
+        "Hur vi testat portalen",
+    ]
+    positions = [page.index(heading) for heading in headings]
+    assert positions == sorted(positions), "DIGG's order of sections"
+    assert "lagen (2018:1937)" in page and "22 november 2026" in page
+
+
+def test_every_page_footer_links_the_accessibility_statement(member, secretariat):
+    for client, url in ((member, reverse("home")), (secretariat, reverse("membership:overview"))):
+        assert 'href="/tillganglighet/"' in client.get(url).content.decode()
