@@ -19,7 +19,6 @@ from actors.access import secretariat_required
 from actors.models import Person
 from forums import selectors as forum_selectors
 
-
 # Change these when the portal is assessed again or the statement changes (DIGG asks for both).
 ACCESSIBILITY_ASSESSED = datetime.date(2026, 11, 22)
 ACCESSIBILITY_STATEMENT_UPDATED = datetime.date(2026, 11, 22)
