@@ -268,6 +268,7 @@ def world(incident, seat, holder, rsib, rkk, prepared, secretariat_user, smtp): 
         },
         "objects": {
             "actor": seat.actor,
+            "actor_label": "actors.actor",
             "actor_function": ActorFunction.objects.get(actor=seat.actor, function=seat.function),
             "spare_function": spare_function,
             "function": seat.function,
