@@ -176,7 +176,7 @@ def too_wide(page) -> list[str]:
 
 
 @pytest.fixture
-def world(incident, seat, holder, rsib, rkk, prepared, secretariat_user, smtp):  # noqa: F811
+def world(incident, seat, holder, rsib, rkk, prepared, secretariat_user):  # noqa: F811
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from actors.models import ActorFunction, Assignment, Function

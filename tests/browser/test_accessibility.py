@@ -224,7 +224,7 @@ def submit_empty(page) -> None:
 
 
 ROLES = sorted({role for _args, roles, _opts in PAGES.values() for role in roles})
-CHUNK = 20  # pages per test, so parallel test processes share the walk evenly
+CHUNK = 35  # pages per test, so parallel test processes share the walk evenly
 WALK = [
     (role, names[start : start + CHUNK])
     for role in ROLES

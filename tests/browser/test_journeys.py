@@ -292,8 +292,10 @@ def test_journey_3_signal_activate_report_publish_live_picture_map_and_pdf(
     # The third context sees it without reloading; the live region announces it; focus stays.
     dan.wait_for_selector("#summary-heading", timeout=15_000)
     assert dan.evaluate("window.notReloaded") is True
+    # The live region itself stays in place (only its text changes), so screen readers speak it.
     announcer = dan.locator("#picture-announcer")
     assert announcer.get_attribute("aria-live") == "polite"
+    assert announcer.get_attribute("role") == "status"
     assert "version 1" in announcer.inner_text()
     assert dan.evaluate("document.activeElement.id") == "picture-reports"
     assert "röjning pågår" in dan.locator("#picture-live").inner_text()

@@ -194,7 +194,7 @@ def test_live_fragment_announces_a_new_version(objects, holder, rsib):
     response = client.get(url, {"since": key}, HTTP_HX_REQUEST="true")
     body = response.content.decode()
     assert response.status_code == 200
-    assert 'hx-swap-oob="true"' in body and "version 2" in body
+    assert 'hx-swap-oob="innerHTML"' in body and "version 2" in body
 
 
 # --- The run-through of the issue ----------------------------------------------------------
