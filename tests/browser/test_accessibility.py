@@ -166,6 +166,7 @@ EXCLUDED = {
     "watches it reach 100 %",
     "membership:invoice_pdf": "PDF download (journey 5)",
     "membership:invoice_xml": "Peppol XML download",
+    "membership:agreement_document": "file download (the signed agreement)",
     "membership:sie": "SIE download",
     "membership:csv": "CSV download",
     "membership:reimbursement_decide": "POST-only (decide a reimbursement claim)",
