@@ -6,6 +6,7 @@ STAMP := $(VENV)/.installed
 MANAGE := $(BIN)/python manage.py
 # The browser tests drive Debian's Chromium; without it they are skipped with a notice.
 CHROMIUM ?= /usr/bin/chromium
+export CHROMIUM
 
 .PHONY: run test lint format messages migrations clean
 

@@ -62,7 +62,7 @@ def pytest_collection_modifyitems(config, items):
         "(apt-get install -y chromium)"
     )
     for item in items:
-        if "browser" in item.keywords:
+        if item.get_closest_marker("browser"):
             item.add_marker(skip)
 
 
