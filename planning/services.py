@@ -208,6 +208,7 @@ def _refuse_if_plan_adopted(plan: OperationalPlan) -> None:
 def activity_save(
     *, plan: OperationalPlan, instance: Activity | None = None, **data: Any
 ) -> Activity:
+    plan = OperationalPlan.objects.select_for_update().get(pk=plan.pk)
     _refuse_if_plan_adopted(plan)
     activity = instance or Activity(plan=plan)
     for name, value in data.items():
@@ -224,7 +225,7 @@ def activity_save(
 
 @transaction.atomic
 def activity_delete(*, activity: Activity) -> None:
-    _refuse_if_plan_adopted(activity.plan)
+    _refuse_if_plan_adopted(OperationalPlan.objects.select_for_update().get(pk=activity.plan_id))
     activity.delete()
 
 
@@ -301,6 +302,7 @@ def plan_adopt(
 
 @transaction.atomic
 def plan_present(*, plan: OperationalPlan, meeting: Meeting) -> OperationalPlan:
+    plan = OperationalPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.is_draft:
         raise ValidationError(_("Only an adopted plan is presented."))
     presenting = planning_settings().presenting_forum
