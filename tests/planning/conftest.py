@@ -21,7 +21,6 @@ from planning.models import (
     SubCapability,
 )
 from tests.conftest import verified_login
-from tests.incidents.conftest import incident, prepared, rsib  # noqa: F401  (shared fixtures)
 from tests.factories import (
     ActorFactory,
     AssignmentFactory,
@@ -31,6 +30,7 @@ from tests.factories import (
     PersonFactory,
     UserFactory,
 )
+from tests.incidents.conftest import incident, prepared, rsib  # noqa: F401  (shared fixtures)
 
 
 @pytest.fixture

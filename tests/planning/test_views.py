@@ -1,10 +1,8 @@
 import datetime
-import io
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from pypdf import PdfReader
 
 from incidents.models import FollowUp, FollowUpAction, Incident
 from planning import services
