@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actors.access import is_secretariat, secretariat_required
-from actors.models import Actor
+from actors.audit import audited
+from actors.models import Actor, AuditEvent
 from actors.pages import apply_errors, confirm_page, form_page
 
 from . import selectors, services
@@ -385,6 +386,7 @@ def picture_publish(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@audited(AuditEvent.Kind.DOWNLOAD, model=SituationPicture)
 @require_GET
 def picture_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from .tasks import render_picture_pdf
@@ -499,6 +501,7 @@ def incident_log(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@audited(AuditEvent.Kind.EXPORT, model=Incident)
 @require_GET
 def incident_log_csv(request: HttpRequest, pk: int) -> HttpResponse:
     incident = _incident(request, pk)
@@ -516,6 +519,7 @@ def incident_log_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@audited(AuditEvent.Kind.EXPORT, model=Incident)
 @require_GET
 def incident_log_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     incident = _incident(request, pk)
@@ -550,6 +554,7 @@ def register(request: HttpRequest) -> HttpResponse:
     )
 
 
+@audited(AuditEvent.Kind.EXPORT)
 @require_GET
 def register_csv(request: HttpRequest) -> HttpResponse:
     if not (selectors.can_coordinate(request.user)):

@@ -18,8 +18,9 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actors.access import is_secretariat, secretariat_required
+from actors.audit import audited
 from actors.forms import DateInput
-from actors.models import Actor
+from actors.models import Actor, AuditEvent
 from actors.pages import apply_errors, form_page
 
 from . import accounting
@@ -345,12 +346,14 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@audited(AuditEvent.Kind.DOWNLOAD, model=Invoice)
 @require_GET
 def invoice_pdf(request: HttpRequest, pk: int) -> FileResponse:
     invoice = _invoice_for(request, pk)
     return _file_response(invoice.pdf, f"{invoice.number}.pdf", "application/pdf")
 
 
+@audited(AuditEvent.Kind.DOWNLOAD, model=Invoice)
 @require_GET
 def invoice_xml(request: HttpRequest, pk: int) -> FileResponse:
     invoice = _invoice_for(request, pk)
@@ -396,6 +399,7 @@ def bgmax_upload(request: HttpRequest) -> HttpResponse:
 
 
 @secretariat_required
+@audited(AuditEvent.Kind.EXPORT)
 @require_GET
 def sie_download(request: HttpRequest, year: int) -> HttpResponse:
     response = HttpResponse(
@@ -406,6 +410,7 @@ def sie_download(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @secretariat_required
+@audited(AuditEvent.Kind.EXPORT)
 @require_GET
 def csv_download(request: HttpRequest, year: int) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")

@@ -16,3 +16,8 @@ def deliver(self, notification_id: int) -> None:
 @shared_task(ignore_result=True)
 def requeue_stale() -> int:
     return services.requeue_stale()
+
+
+@shared_task(ignore_result=True)
+def purge_old() -> int:
+    return services.purge_old()
