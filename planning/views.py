@@ -60,7 +60,7 @@ PER_PAGE = 25
 
 def _year(value: int) -> int:
     if not 2000 <= value <= 2100:
-        raise PermissionDenied
+        raise Http404
     return value
 
 
@@ -341,9 +341,10 @@ def activity_report(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _chosen_year(request: HttpRequest) -> int:
     try:
-        return _year(int(request.GET.get("ar", "")))
+        year = int(request.GET.get("ar", ""))
     except ValueError:
         return timezone.localdate().year
+    return year if 2000 <= year <= 2100 else timezone.localdate().year
 
 
 @require_GET
@@ -491,7 +492,11 @@ def exercise_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "planning/exercise_list.html",
-        {"page": page, "secretariat": is_secretariat(request.user)},
+        {
+            "page": page,
+            "secretariat": is_secretariat(request.user),
+            "contact": bool(contact_actor_ids(request.user)),
+        },
     )
 
 
