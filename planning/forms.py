@@ -15,6 +15,7 @@ from .models import (
     GoalArea,
     GoalPeriodVersion,
     Level,
+    PlanningSettings,
     SubCapability,
 )
 
@@ -183,8 +184,21 @@ class PresentPlanForm(forms.Form):
 
 
 class MinimumLevelsForm(forms.Form):
-    def __init__(self, *args, subs: list[SubCapability], **kwargs):
+    decision = forms.ModelChoiceField(
+        label=_("Decided by"),
+        queryset=Decision.objects.none(),
+        required=False,
+        help_text=_("The direction level's decision that sets these levels, if recorded."),
+    )
+
+    def __init__(self, *args, subs: list[SubCapability], forum: Forum | None = None, **kwargs):
         super().__init__(*args, **kwargs)
+        if forum is not None:
+            self.fields["decision"].queryset = (
+                Decision.objects.filter(forum=forum)
+                .select_related("forum")
+                .order_by("-year", "-number")
+            )
         self.subs = subs
         for sub in subs:
             self.fields[f"level_{sub.pk}"] = level_field(sub.name, empty_label=_("– not set –"))
@@ -345,3 +359,22 @@ class RegisterFilterForm(forms.Form):
             ("incident", _("Incidents")),
         ],
     )
+
+
+class FollowUpLinkForm(forms.Form):
+    capability = forms.ModelChoiceField(
+        label=_("Capability improved"), queryset=Capability.objects.all(), required=False
+    )
+    goal_area = forms.ModelChoiceField(
+        label=_("Goal area improved"),
+        queryset=GoalArea.objects.filter(version__status="adopted")
+        .select_related("version__period")
+        .order_by("-version__period__start_year", "-version__number", "position"),
+        required=False,
+    )
+
+
+class PlanningSettingsForm(forms.ModelForm):
+    class Meta:
+        model = PlanningSettings
+        fields = ["adopting_forum", "presenting_forum", "contact_function", "show_actor_names"]

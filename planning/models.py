@@ -668,3 +668,41 @@ class LessonAction(models.Model):
     @property
     def owner_label(self) -> str:
         return self.owner.name if self.owner_id else str(_("The secretariat"))
+
+
+class FollowUpActionLink(models.Model):
+    """What an incident follow-up action improves: the action itself stays in the incidents app
+    (read through its selector); this only adds the capability or goal area it improves, as
+    lesson actions have (its prepared direction is on the action already)."""
+
+    action = models.OneToOneField(
+        "incidents.FollowUpAction",
+        verbose_name=_("follow-up action"),
+        on_delete=models.CASCADE,
+        related_name="planning_link",
+    )
+    capability = models.ForeignKey(
+        Capability,
+        verbose_name=_("capability improved"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_up_links",
+    )
+    goal_area = models.ForeignKey(
+        GoalArea,
+        verbose_name=_("goal area improved"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="follow_up_links",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("follow-up action link")
+        verbose_name_plural = _("follow-up action links")
+
+    def __str__(self) -> str:
+        return str(self.action)

@@ -19,6 +19,7 @@ from .models import (
     ActivityStatus,
     Capability,
     Exercise,
+    FollowUpActionLink,
     GoalArea,
     GoalPeriod,
     GoalPeriodVersion,
@@ -398,8 +399,16 @@ def lessons_register(
             )
     if source in ("", "incident"):
         incident_status = {"open": "open", "closed": "done"}.get(status)
-        for action in follow_up_actions(status=incident_status, owner_ids=owner_ids):
+        actions = list(follow_up_actions(status=incident_status, owner_ids=owner_ids))
+        links = {
+            link.action_id: link
+            for link in FollowUpActionLink.objects.filter(
+                action_id__in=[a.pk for a in actions]
+            ).select_related("capability", "goal_area")
+        }
+        for action in actions:
             incident = action.follow_up.incident
+            link = links.get(action.pk)
             rows.append(
                 RegisterRow(
                     source="incident",
@@ -410,7 +419,15 @@ def lessons_register(
                     owner_id=action.owner_id,
                     due_on=action.due_on,
                     is_open=action.status == "open",
-                    improves=[str(action.prepared_direction)] if action.prepared_direction else [],
+                    improves=[
+                        str(x)
+                        for x in (
+                            link and link.capability,
+                            link and link.goal_area,
+                            action.prepared_direction,
+                        )
+                        if x
+                    ],
                     action=action,
                 )
             )

@@ -14,7 +14,7 @@ from simple_history.utils import bulk_create_with_history
 from actors.models import Actor, Function
 from forums.models import Decision, Meeting
 from forums.services import decision_add
-from incidents.models import Incident, PreparedDirection
+from incidents.models import FollowUpAction, Incident, PreparedDirection
 
 from .access import planning_settings
 from .models import (
@@ -23,6 +23,7 @@ from .models import (
     ActivityStatus,
     Capability,
     Exercise,
+    FollowUpActionLink,
     GoalArea,
     GoalPeriod,
     GoalPeriodVersion,
@@ -31,6 +32,7 @@ from .models import (
     Level,
     MinimumLevel,
     OperationalPlan,
+    PlanningSettings,
     SelfAssessment,
     SubCapability,
 )
@@ -137,7 +139,12 @@ def goal_area_save(
 @transaction.atomic
 def goal_area_delete(*, area: GoalArea) -> None:
     _refuse_if_adopted(area.version)
-    if area.activities.exists() or area.actions.exists() or area.exercises.exists():
+    if (
+        area.activities.exists()
+        or area.actions.exists()
+        or area.exercises.exists()
+        or area.follow_up_links.exists()
+    ):
         raise ValidationError(_("Activities, exercises or actions refer to this goal area."))
     area.delete()
 
@@ -529,3 +536,31 @@ def lesson_action_reopen(*, action: LessonAction) -> LessonAction:
     action.done_at = None
     action.save(update_fields=["status", "done_at"])
     return action
+
+
+@transaction.atomic
+def follow_up_action_link(
+    *,
+    action: FollowUpAction,
+    capability: Capability | None = None,
+    goal_area: GoalArea | None = None,
+) -> FollowUpActionLink | None:
+    """Say which capability or goal area an incident follow-up action improves (or, with
+    neither, remove what was said)."""
+    if not (capability or goal_area):
+        FollowUpActionLink.objects.filter(action=action).delete()
+        return None
+    link, _created = FollowUpActionLink.objects.update_or_create(
+        action=action, defaults={"capability": capability, "goal_area": goal_area}
+    )
+    return link
+
+
+@transaction.atomic
+def planning_settings_update(**data: Any) -> PlanningSettings:
+    settings = PlanningSettings.objects.select_for_update().get(pk=planning_settings().pk)
+    for name, value in data.items():
+        setattr(settings, name, value)
+    settings.full_clean()
+    settings.save()
+    return settings

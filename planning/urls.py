@@ -5,6 +5,7 @@ from . import views
 app_name = "planning"
 
 urlpatterns = [
+    path("planering/installningar/", views.settings_update, name="settings_update"),
     path("mal/", views.period_list, name="period_list"),
     path("mal/<int:pk>/", views.period_detail, name="period_detail"),
     path("mal/<int:pk>/revidera/", views.version_revise, name="version_revise"),
@@ -48,6 +49,11 @@ urlpatterns = [
     path("lardomar/", views.register, name="register"),
     path("lardomar/<int:pk>/atgarder/ny/", views.action_create, name="action_create"),
     path("lardomar/atgarder/<int:pk>/klar/", views.action_close, name="action_close"),
+    path(
+        "lardomar/uppfoljning/<int:pk>/koppla/",
+        views.follow_up_action_link,
+        name="follow_up_action_link",
+    ),
     path(
         "lardomar/uppfoljning/<int:pk>/klar/",
         views.follow_up_action_close,

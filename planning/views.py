@@ -30,12 +30,14 @@ from .forms import (
     CloseActionForm,
     EvaluationForm,
     ExerciseForm,
+    FollowUpLinkForm,
     GoalAreaForm,
     LessonActionForm,
     LessonForm,
     LinkIncidentForm,
     MinimumLevelsForm,
     PlanForm,
+    PlanningSettingsForm,
     PresentPlanForm,
     RegisterFilterForm,
     RevisionForm,
@@ -45,6 +47,7 @@ from .forms import (
 from .models import (
     Activity,
     Exercise,
+    FollowUpActionLink,
     GoalArea,
     GoalPeriod,
     GoalPeriodVersion,
@@ -377,11 +380,14 @@ def minimum_levels(request: HttpRequest, year: int) -> HttpResponse:
     form = MinimumLevelsForm(
         request.POST or None,
         subs=subs,
+        forum=planning_settings().adopting_forum,
         initial={f"level_{sub_id}": level for sub_id, level in current.items()},
     )
     if request.method == "POST" and form.is_valid():
         try:
-            changed = services.minimum_levels_set(year=year, levels=form.levels())
+            changed = services.minimum_levels_set(
+                year=year, levels=form.levels(), decision=form.cleaned_data.get("decision")
+            )
         except ValidationError as exc:
             apply_errors(form, exc)
         else:
@@ -638,6 +644,23 @@ def follow_up_action_close(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def follow_up_action_link(request: HttpRequest, pk: int) -> HttpResponse:
+    action = get_object_or_404(FollowUpAction.objects.select_related("follow_up__incident"), pk=pk)
+    link = FollowUpActionLink.objects.filter(action=action).first()
+    initial = {"capability": link.capability_id, "goal_area": link.goal_area_id} if link else {}
+    return form_page(
+        request,
+        form=FollowUpLinkForm(request.POST or None, initial=initial),
+        title=_("What does %(action)s improve?") % {"action": action.title},
+        save=lambda data: services.follow_up_action_link(action=action, **data),
+        success_message=_("The follow-up action was linked."),
+        cancel_url=reverse("planning:register"),
+        success_url=reverse("planning:register"),
+    )
+
+
 @require_GET
 def register(request: HttpRequest) -> HttpResponse:
     secretariat = is_secretariat(request.user)
@@ -667,4 +690,18 @@ def register(request: HttpRequest) -> HttpResponse:
             "coordinator": can_coordinate(request.user),
             "own": own,
         },
+    )
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def settings_update(request: HttpRequest) -> HttpResponse:
+    return form_page(
+        request,
+        form=PlanningSettingsForm(request.POST or None, instance=planning_settings()),
+        title=_("Planning settings"),
+        save=lambda data: services.planning_settings_update(**data),
+        success_message=_("%(object)s were saved."),
+        cancel_url=reverse("planning:plan_list"),
+        success_url=reverse("planning:plan_list"),
     )

@@ -10,6 +10,7 @@ from planning.models import (
     Activity,
     ActivityStatus,
     LessonAction,
+    MinimumLevel,
     OperationalPlan,
     SelfAssessment,
 )
@@ -76,6 +77,7 @@ def objects(goals, capabilities, huddinge, planning_settings, secretariat_user):
 
 
 PAGES = [
+    ("planning:settings_update", {}, SECRETARIAT_ONLY),
     ("planning:period_list", {}, ANY_MEMBER),
     ("planning:period_detail", {"pk": "period"}, ANY_MEMBER),
     ("planning:version_detail", {"pk": "version"}, ANY_MEMBER),
@@ -110,6 +112,7 @@ PAGES = [
     ("planning:action_create", {"pk": "lesson"}, SECRETARIAT_ONLY),
     ("planning:action_close", {"pk": "action"}, OWN_ROWS),
     ("planning:follow_up_action_close", {"pk": "follow_up_action"}, SECRETARIAT_ONLY),
+    ("planning:follow_up_action_link", {"pk": "follow_up_action"}, SECRETARIAT_ONLY),
 ]
 
 
@@ -258,7 +261,10 @@ def test_lessons_register_queries_do_not_grow(
             due_on=datetime.date(2025, 5, 1),
             goal_area=objects["area"],
         )
-        FollowUpAction.objects.create(follow_up=follow_up, title=f"Uppföljning {n}", owner=owner)
+        extra = FollowUpAction.objects.create(
+            follow_up=follow_up, title=f"Uppföljning {n}", owner=owner
+        )
+        services.follow_up_action_link(action=extra, goal_area=objects["area"])
     with django_assert_max_num_queries(len(few.captured_queries)):
         response = secretariat.get(reverse("planning:register"))
     assert response.context["open_count"] == 62
@@ -270,3 +276,69 @@ def test_a_contact_sees_only_their_actors_actions_in_the_register(objects, conta
     assert "Uppdatera larmlistan" in mine and "Se över dagvattnet" in mine
     theirs = other_contact.get(reverse("planning:register")).content.decode()
     assert "Uppdatera larmlistan" not in theirs and "Se över dagvattnet" not in theirs
+
+
+def test_incident_follow_up_actions_are_linked_to_what_they_improve_without_copying(
+    objects, secretariat, capabilities
+):
+    action = objects["follow_up_action"]
+    capability = capabilities[0].capability
+    response = secretariat.post(
+        reverse("planning:follow_up_action_link", args=[action.pk]),
+        {"capability": capability.pk, "goal_area": objects["area"].pk},
+    )
+    assert response.status_code == 302
+    rows = secretariat.get(reverse("planning:register") + "?source=incident").context["page"]
+    row = next(r for r in rows.object_list if r.title == "Se över dagvattnet")
+    assert row.improves == [capability.name, str(objects["area"])]
+    assert row.action.pk == action.pk  # the incidents app's own row, not a copy
+    response = secretariat.post(reverse("planning:follow_up_action_close", args=[action.pk]))
+    assert response.status_code == 302
+    action.refresh_from_db()
+    assert action.status == FollowUpAction.Status.DONE
+
+
+def test_the_secretariat_lets_actors_see_names_in_the_aggregate(
+    objects,
+    secretariat,
+    contact,
+    other_contact_user,
+    capabilities,
+    chefsgrupp,
+    radet,
+    contact_function,
+):
+    services.self_assessment_save(
+        actor=other_contact_user.person.actor,
+        year=2025,
+        by=other_contact_user,
+        rows={capabilities[0].pk: {"level": 1}},
+    )
+    url = reverse("planning:assessment", args=[objects["huddinge"].pk, 2025])
+    assert "Polismyndigheten" not in contact.get(url).content.decode()
+    response = secretariat.post(
+        reverse("planning:settings_update"),
+        {
+            "adopting_forum": chefsgrupp.pk,
+            "presenting_forum": radet.pk,
+            "contact_function": contact_function.pk,
+            "show_actor_names": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert "(Polismyndigheten)" in contact.get(url).content.decode()
+
+
+def test_minimum_levels_record_the_deciding_decision(
+    objects, secretariat, capabilities, chefsgrupp
+):
+    from forums.services import decision_add
+
+    decision = decision_add(meeting=MeetingFactory(forum=chefsgrupp), text="Miniminivåer 2026.")
+    data = {f"level_{s.pk}": "2" for s in capabilities}
+    data["decision"] = decision.pk
+    response = secretariat.post(reverse("planning:minimum_levels", args=[2026]), data)
+    assert response.status_code == 302
+    assert set(MinimumLevel.objects.filter(year=2026).values_list("level", "decision")) == {
+        (2, decision.pk)
+    }
