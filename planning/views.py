@@ -312,9 +312,12 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def activity_update(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _activity_for_editing(request, pk)
+    form = ActivityForm(request.POST or None, instance=activity, plan=activity.plan)
+    if not is_secretariat(request.user):
+        del form.fields["owner"]  # a contact edits the actor's activity, not who owns it
     return form_page(
         request,
-        form=ActivityForm(request.POST or None, instance=activity, plan=activity.plan),
+        form=form,
         title=_("Edit %(activity)s") % {"activity": activity},
         save=lambda data: services.activity_save(plan=activity.plan, instance=activity, **data),
         success_message=_("%(object)s was saved."),

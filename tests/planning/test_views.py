@@ -342,3 +342,21 @@ def test_minimum_levels_record_the_deciding_decision(
     assert set(MinimumLevel.objects.filter(year=2026).values_list("level", "decision")) == {
         (2, decision.pk)
     }
+
+
+def test_a_contact_edits_their_actors_draft_activity_but_not_its_owner(objects, contact, polisen):
+    activity = objects["activity"]
+    response = contact.post(
+        reverse("planning:activity_update", args=[activity.pk]),
+        {
+            "goal_area": activity.goal_area_id,
+            "title": "Workshop säker informationsdelning (två tillfällen)",
+            "owner": polisen.pk,
+            "starts_on": "2025-02-01",
+            "ends_on": "2025-06-30",
+        },
+    )
+    assert response.status_code == 302
+    activity.refresh_from_db()
+    assert activity.title.endswith("(två tillfällen)")
+    assert activity.owner == objects["huddinge"]
