@@ -14,7 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from actors.access import is_secretariat, secretariat_required
-from actors.models import Actor
+from actors.audit import audited
+from actors.models import Actor, AuditEvent
 from actors.pages import apply_errors, confirm_page, form_page
 from incidents import services as incident_services
 from incidents.models import FollowUpAction
@@ -232,6 +233,7 @@ def plan_detail(request: HttpRequest, year: int) -> HttpResponse:
     )
 
 
+@audited(AuditEvent.Kind.EXPORT)
 @require_GET
 def plan_pdf(request: HttpRequest, year: int) -> HttpResponse:
     plan = _plan(year)

@@ -360,3 +360,12 @@ def test_a_contact_edits_their_actors_draft_activity_but_not_its_owner(objects, 
     activity.refresh_from_db()
     assert activity.title.endswith("(två tillfällen)")
     assert activity.owner == objects["huddinge"]
+
+
+def test_the_year_end_pdf_is_an_audited_export(objects, member, member_user):
+    from actors.models import AuditEvent
+
+    response = member.get(reverse("planning:plan_pdf", args=[2025]))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    event = AuditEvent.objects.get(kind=AuditEvent.Kind.EXPORT)
+    assert event.user == member_user and event.detail == "/verksamhetsplan/2025/arsuppfoljning.pdf"
