@@ -369,3 +369,12 @@ def test_the_year_end_pdf_is_an_audited_export(objects, member, member_user):
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
     event = AuditEvent.objects.get(kind=AuditEvent.Kind.EXPORT)
     assert event.user == member_user and event.detail == "/verksamhetsplan/2025/arsuppfoljning.pdf"
+
+
+def test_the_history_of_an_activity_is_in_the_secretariats_history_view(objects, secretariat):
+    activity = objects["activity"]
+    services.activity_save(plan=activity.plan, instance=activity, title="Omdöpt workshop")
+    url = reverse("actors:object_history", args=["planning.activity", activity.pk])
+    page = secretariat.get(url)
+    assert page.status_code == 200
+    assert "Omdöpt workshop" in page.content.decode()
