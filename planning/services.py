@@ -15,6 +15,7 @@ from actors.models import Actor, Function
 from forums.models import Decision, Meeting
 from forums.services import decision_add
 from incidents.models import FollowUpAction, Incident, PreparedDirection
+from incidents.services import incident_activate
 
 from .access import planning_settings
 from .models import (
@@ -564,3 +565,16 @@ def planning_settings_update(**data: Any) -> PlanningSettings:
     settings.full_clean()
     settings.save()
     return settings
+
+
+@transaction.atomic
+def exercise_activate(*, exercise: Exercise, by: Any, **activation: Any) -> Exercise:
+    """Run the exercise in activated mode: an incident with the exercise flag (activated by the
+    incidents app's own service, which checks who may), linked to the exercise."""
+    if exercise.kind != Exercise.Kind.EXERCISE:
+        raise ValidationError(_("Only an exercise, not a training, runs in activated mode."))
+    if exercise.incident_id:
+        raise ValidationError(_("The exercise already has its exercise incident."))
+    activation.pop("is_exercise", None)
+    incident = incident_activate(activated_by=by, is_exercise=True, **activation)
+    return exercise_link_incident(exercise=exercise, incident=incident)

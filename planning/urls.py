@@ -44,6 +44,7 @@ urlpatterns = [
     path("ovningar/<int:pk>/", views.exercise_detail, name="exercise_detail"),
     path("ovningar/<int:pk>/redigera/", views.exercise_update, name="exercise_update"),
     path("ovningar/<int:pk>/handelse/", views.exercise_link, name="exercise_link"),
+    path("ovningar/<int:pk>/aktivera/", views.exercise_activate, name="exercise_activate"),
     path("ovningar/<int:pk>/utvardering/", views.exercise_evaluate, name="exercise_evaluate"),
     path("ovningar/<int:pk>/lardomar/ny/", views.lesson_create, name="lesson_create"),
     path("lardomar/", views.register, name="register"),

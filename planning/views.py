@@ -18,6 +18,7 @@ from actors.audit import audited
 from actors.models import Actor, AuditEvent
 from actors.pages import apply_errors, confirm_page, form_page
 from incidents import services as incident_services
+from incidents.forms import ActivationForm
 from incidents.models import FollowUpAction
 from incidents.selectors import can_coordinate
 
@@ -565,6 +566,26 @@ def exercise_link(request: HttpRequest, pk: int) -> HttpResponse:
         title=_("Link %(exercise)s to its exercise incident") % {"exercise": exercise},
         save=lambda data: services.exercise_link_incident(exercise=exercise, **data),
         success_message=_("%(object)s was linked."),
+        cancel_url=exercise.get_absolute_url(),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def exercise_activate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The secretariat or the RSIB on duty runs the exercise in activated mode."""
+    if not can_coordinate(request.user):
+        raise PermissionDenied
+    exercise = get_object_or_404(Exercise, pk=pk)
+    form = ActivationForm(request.POST or None, initial={"title": exercise.title})
+    del form.fields["is_exercise"]  # always an exercise
+    return form_page(
+        request,
+        form=form,
+        title=_("Run %(exercise)s in activated mode") % {"exercise": exercise},
+        save=lambda data: (
+            services.exercise_activate(exercise=exercise, by=request.user, **data).incident
+        ),
+        success_message=_("The exercise runs in activated mode: %(object)s."),
         cancel_url=exercise.get_absolute_url(),
     )
 

@@ -106,6 +106,7 @@ PAGES = [
     ("planning:exercise_detail", {"pk": "exercise"}, ANY_MEMBER),
     ("planning:exercise_update", {"pk": "exercise"}, SECRETARIAT_ONLY),
     ("planning:exercise_link", {"pk": "exercise"}, SECRETARIAT_ONLY),
+    ("planning:exercise_activate", {"pk": "exercise"}, SECRETARIAT_ONLY),
     ("planning:exercise_evaluate", {"pk": "exercise"}, SECRETARIAT_ONLY),
     ("planning:lesson_create", {"pk": "exercise"}, SECRETARIAT_ONLY),
     ("planning:register", {}, CONTACTS),
@@ -378,3 +379,18 @@ def test_the_history_of_an_activity_is_in_the_secretariats_history_view(objects,
     page = secretariat.get(url)
     assert page.status_code == 200
     assert "Omdöpt workshop" in page.content.decode()
+
+
+def test_an_exercise_runs_in_activated_mode_as_an_exercise_incident(objects, secretariat, forum):
+    exercise = objects["exercise"]
+    response = secretariat.post(
+        reverse("planning:exercise_activate", args=[exercise.pk]),
+        {"title": "Övning Vinter", "forums": [forum.pk], "reporting_interval_minutes": "60"},
+    )
+    assert response.status_code == 302, response.content.decode()
+    exercise.refresh_from_db()
+    incident = exercise.incident
+    assert incident.is_exercise and incident.is_active
+    assert response["Location"] == incident.get_absolute_url()
+    page = secretariat.get(exercise.get_absolute_url()).content.decode()
+    assert incident.get_absolute_url() in page
