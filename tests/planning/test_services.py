@@ -331,3 +331,27 @@ def test_incident_follow_up_actions_are_closed_in_the_incidents_app(
     action.refresh_from_db()
     assert action.status == FollowUpAction.Status.DONE
     assert incident.log.filter(kind="follow_up_action").exists()
+
+
+def test_only_an_exercise_runs_in_activated_mode_and_only_by_a_coordinator(
+    forum, rsib, member_user
+):
+    training = services.exercise_save(
+        kind="training",
+        title="Utbildning WIS",
+        starts_on=datetime.date(2025, 3, 1),
+        ends_on=datetime.date(2025, 3, 1),
+    )
+    with pytest.raises(ValidationError, match="inte en utbildning"):
+        services.exercise_activate(exercise=training, by=rsib, title="x", forums=[forum])
+    drill = services.exercise_save(
+        title="Övning Storm", starts_on=datetime.date(2025, 3, 1), ends_on=datetime.date(2025, 3, 1)
+    )
+    with pytest.raises(ValidationError, match="Bara RSIB i tjänst"):
+        services.exercise_activate(exercise=drill, by=member_user, title="x", forums=[forum])
+    drill = services.exercise_activate(
+        exercise=drill, by=rsib, title="Övning Storm", forums=[forum]
+    )
+    assert drill.incident.is_exercise
+    with pytest.raises(ValidationError, match="redan sin övningshändelse"):
+        services.exercise_activate(exercise=drill, by=rsib, title="Igen", forums=[forum])
