@@ -374,7 +374,7 @@ def self_assessment_save(
     *, actor: Actor, year: int, by: Any, rows: dict[int, dict[str, Any]]
 ) -> int:
     """Save an actor's self-assessment for a year: {sub-capability id: {level, comment,
-    planned_improvement}}; a row without level is left unassessed. All or nothing."""
+    planned_improvement}}; a row without level is (or becomes) unassessed. All or nothing."""
     minimums = set(
         MinimumLevel.objects.filter(year=year).values_list("sub_capability_id", flat=True)
     )
@@ -390,6 +390,9 @@ def self_assessment_save(
             raise ValidationError(_("Unknown sub-capability."))
         level = row.get("level")
         if level in (None, ""):
+            if sub_id in existing:  # taken back to "not assessed" (the history keeps it)
+                existing[sub_id].delete()
+                saved += 1
             continue
         if level not in Level.values:
             errors.setdefault(f"level_{sub_id}", []).append(

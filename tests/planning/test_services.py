@@ -245,6 +245,19 @@ def test_a_minimum_level_in_use_cannot_be_removed(capabilities, huddinge, secret
     assert services.minimum_levels_set(year=2025, levels={sub.pk: 4}) == 1
 
 
+def test_clearing_a_level_takes_the_assessment_back(capabilities, huddinge, secretariat_user):
+    sub = capabilities[0]
+    services.minimum_levels_set(year=2025, levels={sub.pk: 3})
+    services.self_assessment_save(
+        actor=huddinge, year=2025, by=secretariat_user, rows={sub.pk: {"level": 2}}
+    )
+    services.self_assessment_save(
+        actor=huddinge, year=2025, by=secretariat_user, rows={sub.pk: {"level": None}}
+    )
+    assert not SelfAssessment.objects.exists()
+    assert SelfAssessment.history.filter(history_type="-").count() == 1
+
+
 # --- Exercises, lessons, actions ------------------------------------------------------------
 
 
