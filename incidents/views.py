@@ -66,6 +66,8 @@ def _chosen_actor(request: HttpRequest, incident: Incident):
     first of theirs that takes part in the incident. 403 if they speak for none."""
     mine = selectors.user_actors(request.user)
     if selectors.can_coordinate(request.user) and request.POST.get("actor"):
+        if not request.POST["actor"].isdigit():
+            raise Http404
         return get_object_or_404(Actor, pk=request.POST["actor"])
     wanted = request.POST.get("actor") or request.GET.get("actor")
     if wanted:
