@@ -188,15 +188,31 @@ def object_history(model: type, pk: int, *, offset: int = 0, limit: int = 50) ->
         newer.changes = [
             (
                 f.verbose_name,
-                getattr(older, f.attname) if older is not None else None,
-                getattr(newer, f.attname),
+                _shown(f, getattr(older, f.attname)) if older is not None else "–",
+                _shown(f, getattr(newer, f.attname)),
             )
             for f in tracked
-            if older is None or getattr(older, f.attname) != getattr(newer, f.attname)
+            if (older is None and getattr(newer, f.attname) not in (None, ""))
+            or (older is not None and getattr(older, f.attname) != getattr(newer, f.attname))
         ]
-        if older is None and newer.history_type == "+":
-            newer.changes = [c for c in newer.changes if c[2] not in (None, "")]
     return records[:limit]
+
+
+def _shown(field: Any, value: Any) -> str:
+    """A recorded value as a person reads it: choice labels, yes/no, "–" for nothing, and the
+    id of a related object."""
+    from django.utils.formats import localize
+    from django.utils.translation import gettext as _
+
+    if value is None or value == "":
+        return "–"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if field.is_relation:
+        return f"#{value}"
+    return str(localize(value))
 
 
 def audit_events(
