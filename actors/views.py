@@ -215,6 +215,10 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "assignments": selectors.person_assignments(person=person),
         "today": timezone.localdate(),
     }
+    if person.user_id and is_secretariat(request.user):
+        from django_otp import user_has_device
+
+        context["second_factor"] = user_has_device(person.user, confirmed=None)
     return render(request, "actors/person_detail.html", context)
 
 

@@ -173,3 +173,16 @@ def test_the_purge_keeps_notifications_not_yet_delivered(settings):
 def test_the_beat_schedule_runs_both_purges(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
     assert {"actors.tasks.purge_audit_events", "notifications.tasks.purge_old"} <= tasks
+
+
+def test_the_person_page_offers_the_reset_of_a_lost_phone(secretariat, member, member_user):
+    TOTPDevice.objects.create(user=member_user, name="app", confirmed=True)
+    url = reverse("actors:person_detail", args=[member_user.person.pk])
+    page = secretariat.get(url).content.decode()
+    assert reverse("two_factor_reset", args=[member_user.pk]) in page
+    assert (
+        reverse("two_factor_reset", args=[member_user.pk]) not in member.get(url).content.decode()
+    )
+    response = secretariat.post(reverse("two_factor_reset", args=[member_user.pk]), {"next": url})
+    assert response["Location"] == url
+    assert "Inte aktiverad" in secretariat.get(url).content.decode()
