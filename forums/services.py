@@ -15,10 +15,10 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from actors import audit
+from actors.files import check_upload
 from actors.models import Actor, MunicipalCluster
 
 from . import notify, selectors
-from .files import check_upload
 from .models import (
     ActionItem,
     AgendaItem,

@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from actors.access import is_secretariat, secretariat_required
 from actors.audit import audited
+from actors.files import check_upload
 from actors.forms import DateInput
 from actors.models import Actor, AuditEvent
 from actors.pages import apply_errors, form_page
@@ -68,6 +70,18 @@ class AgreementForm(forms.ModelForm):
             "notes",
         ]
         widgets = {"signed_on": DateInput(), "termination_notified_on": DateInput()}
+
+    # A signed agreement is a scan or a signed PDF.
+    DOCUMENT_TYPES = {"application/pdf", "image/png", "image/jpeg"}
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if isinstance(document, UploadedFile):
+            checked = check_upload(document)
+            if checked.content_type not in self.DOCUMENT_TYPES:
+                raise ValidationError(_("The signed agreement must be a PDF, PNG or JPEG file."))
+            document.name = checked.filename
+        return document
 
 
 class PaymentForm(forms.Form):
@@ -192,6 +206,17 @@ def agreement_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         success_message=_("The agreement was saved."),
         cancel_url=reverse("membership:overview"),
     )
+
+
+@audited(AuditEvent.Kind.DOWNLOAD, model=Agreement)
+@require_GET
+def agreement_document(request: HttpRequest, pk: int) -> FileResponse:
+    """The signed agreement: for the secretariat and the actor's invoice contact."""
+    agreement = get_object_or_404(Agreement, pk=pk)
+    if not (is_secretariat(request.user) or agreement.actor_id in _contact_actor_ids(request.user)):
+        raise PermissionDenied
+    name = agreement.document.name.rsplit("/", 1)[-1] if agreement.document else ""
+    return _file_response(agreement.document, name, "application/octet-stream")
 
 
 # --- The invoice run ------------------------------------------------------------------------

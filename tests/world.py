@@ -136,6 +136,7 @@ def build_world(*, forum, seat, holder, rsib, rkk, settings) -> dict:
         signatory_name=f"Signatär {MARKER}",
         invoice_contact=PersonFactory(actor=huddinge, user=UserFactory()),
         buyer_reference="Ref 123",
+        document=SimpleUploadedFile("avtal.pdf", f"%PDF-1.7 Avtal {MARKER}".encode()),
     )
     world["fee_schedule"] = FeeSchedule.objects.create(year=2026, approved_on=D(2025, 11, 1))
     invoice_run_issue(year=2026, issue_date=D(2026, 11, 30))

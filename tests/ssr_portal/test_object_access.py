@@ -100,6 +100,7 @@ GUARDED = {
     "notifications:outbox_retry": pk("notification"),
     "membership:schedule_update": pk("fee_schedule"),
     "membership:agreement_update": pk("agreement"),
+    "membership:agreement_document": pk("agreement"),
     "membership:invoice_run": lambda w: {"year": w["year"]},
     "membership:invoice_run_progress": lambda w: {"year": w["year"]},
     "membership:invoice_detail": pk("invoice"),
