@@ -2,6 +2,7 @@
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,6 +17,7 @@ from forums.selectors import forum_seats, resolve_seats
 from .models import (
     IMPACT_ORDER,
     ActorStatus,
+    FollowUpAction,
     Incident,
     LogEntry,
     OnCallRole,
@@ -243,3 +245,21 @@ def municipality_impacts(pictures_snapshot: list[dict]) -> dict[str, str]:
 
 def incident_log(incident: Incident) -> QuerySet[LogEntry]:
     return incident.log.select_related("by").order_by("at", "pk")
+
+
+# --- Follow-up ------------------------------------------------------------------------------
+
+
+def follow_up_actions(
+    *, status: str | None = None, owner_ids: Iterable[int] | None = None
+) -> QuerySet[FollowUpAction]:
+    """The actions decided in incident follow-ups, with their incident, owner and prepared
+    direction (the ordinary-mode lessons register reads them here)."""
+    actions = FollowUpAction.objects.select_related(
+        "follow_up__incident", "owner", "prepared_direction"
+    ).order_by("due_on", "pk")
+    if status:
+        actions = actions.filter(status=status)
+    if owner_ids is not None:
+        actions = actions.filter(owner_id__in=list(owner_ids))
+    return actions

@@ -60,4 +60,5 @@ urlpatterns = [
     path("", include("incidents.urls")),
     path("", include("notifications.urls")),
     path("", include("membership.urls")),
+    path("", include("planning.urls")),
 ]
