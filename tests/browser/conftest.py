@@ -256,6 +256,10 @@ def world(incident, seat, holder, rsib, rkk, prepared, secretariat_user):  # noq
     unenrolled = UserFactory(username="ebba", secretariat=True)
     PersonFactory(user=unenrolled)
 
+    from tests.world import _planning_world
+
+    planning = _planning_world(forum=seat.forum, huddinge=seat.actor, holder=holder)
+
     return {
         "users": {
             MEMBER: holder,
@@ -269,6 +273,8 @@ def world(incident, seat, holder, rsib, rkk, prepared, secretariat_user):  # noq
         "objects": {
             "actor": seat.actor,
             "actor_label": "actors.actor",
+            **planning,
+            "plan_year": planning["plan"].year,
             "actor_function": ActorFunction.objects.get(actor=seat.actor, function=seat.function),
             "spare_function": spare_function,
             "function": seat.function,

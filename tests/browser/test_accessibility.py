@@ -120,6 +120,43 @@ PAGES: dict[str, tuple[dict, tuple, dict]] = {
     "notifications:inbox_item": ({"pk": "inbox_item"}, (MEMBER,), {}),
     "notifications:preferences": ({}, EVERY_MEMBER, {}),
     "notifications:outbox": ({}, (SEC,), {}),
+    # planning (ordinary mode: goals, the operational plan, capabilities, exercises, lessons)
+    "planning:settings_update": ({}, (SEC,), {}),
+    "planning:period_list": ({}, EVERY_MEMBER, {}),
+    "planning:period_detail": ({"pk": "goal_period"}, EVERY_MEMBER, {}),
+    "planning:version_detail": ({"pk": "goal_version"}, EVERY_MEMBER, {}),
+    "planning:version_revise": ({"pk": "goal_period"}, (SEC,), {}),
+    "planning:version_update": ({"pk": "goal_version"}, (SEC,), {}),
+    "planning:version_adopt": ({"pk": "goal_version"}, (SEC,), {}),
+    "planning:area_create": ({"pk": "goal_version"}, (SEC,), {"invalid": True}),
+    "planning:area_update": ({"pk": "goal_area"}, (SEC,), {}),
+    "planning:plan_list": ({}, EVERY_MEMBER, {}),
+    "planning:plan_create": ({}, (SEC,), {}),
+    "planning:plan_detail": ({"year": "plan_year"}, EVERY_MEMBER, {}),
+    "planning:plan_adopt": ({"year": "plan_year"}, (SEC,), {}),
+    "planning:plan_present": ({"year": "plan_year"}, (SEC,), {}),
+    "planning:activity_create": ({"year": "plan_year"}, (SEC,), {"invalid": True}),
+    "planning:activity_detail": ({"pk": "activity"}, EVERY_MEMBER, {}),
+    "planning:activity_update": ({"pk": "activity"}, (SEC,), {}),
+    "planning:activity_report": ({"pk": "activity"}, (SEC,), {}),
+    "planning:capability_list": ({}, EVERY_MEMBER, {}),
+    "planning:minimum_levels": ({"year": "plan_year"}, (SEC,), {}),
+    "planning:assessment_index": ({}, (SEC,), {}),
+    "planning:assessment": ({"actor_pk": "actor", "year": "plan_year"}, (SEC,), {}),
+    "planning:matrix": ({"year": "plan_year"}, (SEC,), {}),
+    "planning:exercise_list": ({}, EVERY_MEMBER, {}),
+    "planning:exercise_create": ({}, (SEC,), {"invalid": True}),
+    "planning:exercise_detail": ({"pk": "exercise"}, EVERY_MEMBER, {}),
+    "planning:exercise_update": ({"pk": "exercise"}, (SEC,), {}),
+    "planning:exercise_link": ({"pk": "exercise"}, (SEC,), {}),
+    "planning:exercise_activate": ({"pk": "exercise"}, (SEC,), {}),
+    "planning:exercise_evaluate": ({"pk": "exercise"}, (SEC,), {}),
+    "planning:lesson_create": ({"pk": "exercise"}, (SEC,), {"invalid": True}),
+    "planning:register": ({}, (SEC,), {}),
+    "planning:action_create": ({"pk": "lesson"}, (SEC,), {"invalid": True}),
+    "planning:action_close": ({"pk": "lesson_action"}, (SEC,), {}),
+    "planning:follow_up_action_link": ({"pk": "follow_up_action"}, (SEC,), {}),
+    "planning:follow_up_action_close": ({"pk": "follow_up_action"}, (SEC,), {}),
     # membership
     "membership:overview": ({}, (SEC,), {}),
     "membership:schedule_create": ({}, (SEC,), {"invalid": True}),
@@ -166,6 +203,7 @@ EXCLUDED = {
     "watches it reach 100 %",
     "membership:invoice_pdf": "PDF download (journey 5)",
     "membership:invoice_xml": "Peppol XML download",
+    "planning:plan_pdf": "PDF download (the plan's yearly follow-up)",
     "membership:agreement_document": "file download (the signed agreement)",
     "membership:sie": "SIE download",
     "membership:csv": "CSV download",
@@ -210,7 +248,7 @@ def page_url(name: str, arguments: dict, objects: dict) -> str:
             kwargs[key] = value
         else:
             found = objects[value]
-            kwargs[key] = found if isinstance(found, str) else found.pk
+            kwargs[key] = found if isinstance(found, str | int) else found.pk
     return reverse(name, kwargs=kwargs)
 
 
