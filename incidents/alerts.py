@@ -355,7 +355,12 @@ def message_approved(message: JointMessage) -> None:
             recipient=person,
             kind="joint_message_approved",
             subject=_("Joint message approved for %(group)s") % {"group": message.target_group},
-            body=message.text,
+            body=message.text
+            + "\n\n"
+            + _("The message and the situation in the portal:")
+            + "\n"
+            + settings.SITE_URL
+            + incident.get_absolute_url(),
             reason=reason,
             link=incident.get_absolute_url(),
             key=f"message:{message.pk}",

@@ -3,6 +3,7 @@ import re
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 
@@ -147,6 +148,10 @@ def test_picture_direction_and_message_are_sent(activated, seat, holder, rsib, r
     assert Notification.objects.filter(
         object_id=direction.pk, kind="direction_issued", channel="sms"
     ).exists()
+    approved = Notification.objects.get(
+        kind="joint_message_approved", channel="email", recipient=holder.person
+    )
+    assert settings.SITE_URL + activated.get_absolute_url() in approved.body
 
 
 def test_a_vacant_seat_is_unreachable_on_the_board(
