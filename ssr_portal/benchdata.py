@@ -356,7 +356,9 @@ def _forums(
             af = by_actor[actor.pk][0 if actor_index == 0 else position % FUNCTIONS_PER_ACTOR]
             seats.append(Seat(forum=forum, actor=actor, function_id=af.function_id))
         if i % 4 == 0:
-            seats.append(Seat(forum=forum, cluster=clusters[i % len(clusters)], function=functions[0]))
+            seats.append(
+                Seat(forum=forum, cluster=clusters[i % len(clusters)], function=functions[0])
+            )
     _bulk(Seat, seats, counts)
     representations = []
     for cluster in clusters:
@@ -409,8 +411,10 @@ def _incidents(
     incidents = []
     for i in range(count):
         active = i == 0 or i % 10 == 0
-        activated_at = now - datetime.timedelta(hours=6) if i == 0 else now - datetime.timedelta(
-            days=7 * i, hours=rng.randrange(24)
+        activated_at = (
+            now - datetime.timedelta(hours=6)
+            if i == 0
+            else now - datetime.timedelta(days=7 * i, hours=rng.randrange(24))
         )
         incidents.append(
             Incident(
@@ -466,7 +470,9 @@ def _incidents(
         span = (end - start).total_seconds()
         reporters = expected[incident.pk] or actors[:1]
         log.append(
-            LogEntry(incident=incident, at=start, by=coordinator, kind="activated", text="Aktiverat.")
+            LogEntry(
+                incident=incident, at=start, by=coordinator, kind="activated", text="Aktiverat."
+            )
         )
         for actor in reporters:
             statuses.append(
@@ -482,9 +488,7 @@ def _incidents(
                 ActorStatus(
                     incident=incident,
                     actor=actor,
-                    status=rng.choice(
-                        [ActorStatus.Status.ACTIVE, ActorStatus.Status.STANDING_BY]
-                    ),
+                    status=rng.choice([ActorStatus.Status.ACTIVE, ActorStatus.Status.STANDING_BY]),
                     set_by=coordinator,
                     set_at=start + datetime.timedelta(minutes=20),
                 )
@@ -577,7 +581,8 @@ def _incidents(
                         {"target_group": "Allmänheten", "channel": "Webb", "text": _text(rng, 1)}
                     ],
                     published_by=coordinator,
-                    published_at=start + datetime.timedelta(seconds=span * (p + 1) / (n_pictures + 1)),
+                    published_at=start
+                    + datetime.timedelta(seconds=span * (p + 1) / (n_pictures + 1)),
                 )
             )
     with given_timestamps(
@@ -681,7 +686,7 @@ def _invoices(actors: list[Actor], count: int, counts: Counts) -> None:
                 seller=dict(settings.SELLER),
                 total=total,
                 ocr=ocr_reference(number),
-                emailed_at=timezone.make_aware(datetime.datetime(year, 12, 1, 9)),
+                emailed_at=datetime.datetime(year, 12, 1, 9, tzinfo=datetime.UTC),
             )
         )
     invoices = _bulk(Invoice, invoices, counts)

@@ -66,7 +66,6 @@ class Command(BaseCommand):
         if verbosity >= 1:
             self.stdout.write(
                 self.style.SUCCESS(
-                    f"Seeded {sum(counts.rows.values())} rows in {elapsed:.1f} s "
-                    f"(seed {seed})."
+                    f"Seeded {sum(counts.rows.values())} rows in {elapsed:.1f} s (seed {seed})."
                 )
             )
