@@ -20,6 +20,12 @@ from typing import Any
 
 TARGETS: list[dict[str, Any]] = [
     {"key": "floor", "name": "Minimal view (floor)", "path": "/bench/golv/", "login": False},
+    {
+        "key": "floor_member",
+        "name": "Minimal view, logged in",
+        "path": "/bench/golv/",
+        "login": True,
+    },
     {"key": "login", "name": "Login page", "path": "/konto/logga-in/", "login": False},
     {"key": "directory", "name": "Actor directory", "path": "/aktorer/", "login": True},
     {"key": "forum", "name": "Forum page", "path": "/forum/{forum}/", "login": True},

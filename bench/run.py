@@ -171,7 +171,7 @@ def machine() -> dict[str, str]:
     if meminfo.exists():
         match = re.search(r"MemTotal:\s*(\d+) kB", meminfo.read_text())
         memory = f"{int(match.group(1)) / 1024 / 1024:.1f} GiB RAM" if match else "?"
-    postgres = _first_line(["psql", "--version"]).split()[-1:] or ["?"]
+    postgres = re.search(r"\(PostgreSQL\) ([\d.]+)", _first_line(["psql", "--version"]))
     redis = re.search(r"v=([\d.]+)", _first_line(["redis-server", "--version"]))
     return {
         "cpu": cpu,
@@ -179,7 +179,7 @@ def machine() -> dict[str, str]:
         "memory": memory,
         "os": f"{platform.system()} {platform.release()}",
         "python": platform.python_version(),
-        "postgresql": postgres[0],
+        "postgresql": postgres.group(1) if postgres else "?",
         "redis": redis.group(1) if redis else "?",
     }
 
