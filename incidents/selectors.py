@@ -5,7 +5,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from actors.access import is_secretariat
@@ -220,22 +220,41 @@ def reporting_overview(
     return rows
 
 
-def incident_for_picture(pk: int) -> Incident | None:
+def incident_for_picture(pk: int, *, user: Any) -> Incident | None:
     """The incident with what tells whether its live picture changed, in one query: the newest
-    picture per audience (``full_pk``, ``short_pk``), report (``report_pk``) and status
-    (``status_pk``)."""
+    picture per audience (``full_pk``, ``short_pk``), the newest report (``report_pk``), the
+    number of status rows (``status_count``; statuses are only ever added), and whether the user
+    holds ``view_incident`` on it (``user_may_view``; the rest of ``can_view_incident`` is for
+    the caller).
 
-    def newest(queryset: QuerySet, order: str) -> Subquery:
-        return Subquery(queryset.filter(incident=OuterRef("pk")).order_by(order).values("pk")[:1])
+    Each subquery follows an index that starts with the incident, so it reads a row or two (an
+    ORDER BY pk would walk the whole table's primary key back to an old incident)."""
+
+    def newest(queryset: QuerySet, *order: str) -> Subquery:
+        return Subquery(queryset.filter(incident=OuterRef("pk")).order_by(*order).values("pk")[:1])
 
     pictures = SituationPicture.objects.all()
+    statuses = (
+        ActorStatus.objects.filter(incident=OuterRef("pk"))
+        .order_by()
+        .values("incident")
+        .annotate(rows=Count("pk"))
+        .values("rows")
+    )
     return (
         Incident.objects.select_related("event_type")
         .annotate(
             full_pk=newest(pictures.filter(audience=SituationPicture.Audience.FULL), "-version"),
             short_pk=newest(pictures.filter(audience=SituationPicture.Audience.SHORT), "-version"),
-            report_pk=newest(SituationReport.objects.all(), "-pk"),
-            status_pk=newest(ActorStatus.objects.all(), "-pk"),
+            report_pk=newest(SituationReport.objects.all(), "-submitted_at", "-pk"),
+            status_count=Subquery(statuses),
+            user_may_view=Exists(
+                IncidentUserObjectPermission.objects.filter(
+                    user_id=user.pk,
+                    content_object=OuterRef("pk"),
+                    permission__codename="view_incident",
+                )
+            ),
         )
         .filter(pk=pk)
         .first()

@@ -325,8 +325,10 @@ LIVE_CACHE_SECONDS = 120
 
 
 def _viewable_incident_for_picture(request: HttpRequest, pk: int) -> Incident:
-    incident = selectors.incident_for_picture(pk)
-    if incident is None or not selectors.can_view_incident(request.user, incident):
+    incident = selectors.incident_for_picture(pk, user=request.user)
+    if incident is None:
+        raise Http404
+    if not (incident.user_may_view or selectors.can_view_incident(request.user, incident)):
         raise Http404
     return incident
 
@@ -357,7 +359,7 @@ def _picture_context(incident: Incident) -> dict[str, Any]:
         # re-created database hands out again.
         "live_cache_key": (
             f"{incident.activated_at.timestamp()}:{version_key}:"
-            f"{incident.report_pk or 0}:{incident.status_pk or 0}:{minute}"
+            f"{incident.report_pk or 0}:{incident.status_count or 0}:{minute}"
         ),
         "live_cache_seconds": LIVE_CACHE_SECONDS,
         "published": SimpleLazyObject(lambda: _published(incident)),
