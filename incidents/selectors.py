@@ -1,11 +1,13 @@
 """Queries for activated mode: who is on duty, who is expected to report, the latest reports."""
 
 import datetime
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery
+from django.contrib.auth.models import Permission
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from actors.access import is_secretariat
@@ -220,6 +222,34 @@ def reporting_overview(
     return rows
 
 
+@functools.cache
+def _incident_for_picture_sql() -> str:
+    tables = {
+        "incident": Incident._meta.db_table,
+        "picture": SituationPicture._meta.db_table,
+        "report": SituationReport._meta.db_table,
+        "status": ActorStatus._meta.db_table,
+        "perm": IncidentUserObjectPermission._meta.db_table,
+        "permission": Permission._meta.db_table,
+    }
+    newest_picture = (
+        "(SELECT p.id FROM {picture} p WHERE p.incident_id = i.id AND p.audience = %s "
+        "ORDER BY p.version DESC LIMIT 1)"
+    )
+    return (
+        "SELECT i.*, "
+        f"{newest_picture} AS full_pk, "
+        f"{newest_picture} AS short_pk, "
+        "(SELECT r.id FROM {report} r WHERE r.incident_id = i.id "
+        "ORDER BY r.submitted_at DESC, r.id DESC LIMIT 1) AS report_pk, "
+        "(SELECT COUNT(*) FROM {status} s WHERE s.incident_id = i.id) AS status_count, "
+        "EXISTS (SELECT 1 FROM {perm} o JOIN {permission} ap ON ap.id = o.permission_id "
+        "WHERE o.content_object_id = i.id AND o.user_id = %s AND ap.codename = %s) "
+        "AS user_may_view "
+        "FROM {incident} i WHERE i.id = %s"
+    ).format(**tables)
+
+
 def incident_for_picture(pk: int, *, user: Any) -> Incident | None:
     """The incident with what tells whether its live picture changed, in one query: the newest
     picture per audience (``full_pk``, ``short_pk``), the newest report (``report_pk``), the
@@ -227,38 +257,18 @@ def incident_for_picture(pk: int, *, user: Any) -> Incident | None:
     holds ``view_incident`` on it (``user_may_view``; the rest of ``can_view_incident`` is for
     the caller).
 
-    Each subquery follows an index that starts with the incident, so it reads a row or two (an
-    ORDER BY pk would walk the whole table's primary key back to an old incident)."""
-
-    def newest(queryset: QuerySet, *order: str) -> Subquery:
-        return Subquery(queryset.filter(incident=OuterRef("pk")).order_by(*order).values("pk")[:1])
-
-    pictures = SituationPicture.objects.all()
-    statuses = (
-        ActorStatus.objects.filter(incident=OuterRef("pk"))
-        .order_by()
-        .values("incident")
-        .annotate(rows=Count("pk"))
-        .values("rows")
-    )
-    return (
-        Incident.objects.select_related("event_type")
-        .annotate(
-            full_pk=newest(pictures.filter(audience=SituationPicture.Audience.FULL), "-version"),
-            short_pk=newest(pictures.filter(audience=SituationPicture.Audience.SHORT), "-version"),
-            report_pk=newest(SituationReport.objects.all(), "-submitted_at", "-pk"),
-            status_count=Subquery(statuses),
-            user_may_view=Exists(
-                IncidentUserObjectPermission.objects.filter(
-                    user_id=user.pk,
-                    content_object=OuterRef("pk"),
-                    permission__codename="view_incident",
-                )
-            ),
-        )
-        .filter(pk=pk)
-        .first()
-    )
+    Every open picture page polls this every ten seconds, so it is plain SQL: the ORM spent four
+    times longer building this query than the database spent answering it. Each subquery
+    follows an index that starts with the incident (an ORDER BY id would walk the whole table's
+    primary key back to an old incident)."""
+    params = [
+        SituationPicture.Audience.FULL,
+        SituationPicture.Audience.SHORT,
+        user.pk,
+        "view_incident",
+        pk,
+    ]
+    return next(iter(Incident.objects.raw(_incident_for_picture_sql(), params)), None)
 
 
 def latest_pictures(incident: Incident) -> dict[str, SituationPicture]:
