@@ -32,9 +32,11 @@ def protect(
     model_name: str,
     mutable: Sequence[str] = (),
     frozen_when: str = "",
+    allow_delete: bool = False,
 ) -> None:
     """Refuse DELETE always, and UPDATE of any column but ``mutable``; with ``frozen_when`` (an SQL
-    condition on OLD) only rows matching it are protected."""
+    condition on OLD) only rows matching it are protected. ``allow_delete`` leaves DELETE to a
+    retention purge (the audit trail)."""
     model = apps.get_model(app_label, model_name)
     table = model._meta.db_table
     columns = _frozen_columns(model, mutable)
@@ -52,10 +54,11 @@ def protect(
                 f"WHEN ({condition}) EXECUTE FUNCTION ssr_refuse_change()"
             )
             delete_when = f"WHEN ({frozen_when}) " if frozen_when else ""
-            cursor.execute(
-                f'CREATE TRIGGER "{name}_delete" BEFORE DELETE ON "{table}" FOR EACH ROW '
-                f"{delete_when}EXECUTE FUNCTION ssr_refuse_change()"
-            )
+            if not allow_delete:
+                cursor.execute(
+                    f'CREATE TRIGGER "{name}_delete" BEFORE DELETE ON "{table}" FOR EACH ROW '
+                    f"{delete_when}EXECUTE FUNCTION ssr_refuse_change()"
+                )
         elif vendor == "sqlite":
             changed = " OR ".join(f'OLD."{c}" IS NOT NEW."{c}"' for c in columns)
             condition = f"({frozen_when}) AND ({changed})" if frozen_when else f"({changed})"
@@ -64,10 +67,11 @@ def protect(
                 f"WHEN {condition} BEGIN SELECT RAISE(ABORT, 'append-only record'); END"
             )
             delete_when = f"WHEN {frozen_when} " if frozen_when else ""
-            cursor.execute(
-                f'CREATE TRIGGER "{name}_delete" BEFORE DELETE ON "{table}" FOR EACH ROW '
-                f"{delete_when}BEGIN SELECT RAISE(ABORT, 'append-only record'); END"
-            )
+            if not allow_delete:
+                cursor.execute(
+                    f'CREATE TRIGGER "{name}_delete" BEFORE DELETE ON "{table}" FOR EACH ROW '
+                    f"{delete_when}BEGIN SELECT RAISE(ABORT, 'append-only record'); END"
+                )
 
 
 def unprotect(apps, schema_editor, *, app_label: str, model_name: str, **_ignored) -> None:

@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class ActorsConfig(AppConfig):
     name = "actors"
     verbose_name = _("Actor registry")
+
+    def ready(self) -> None:
+        from . import audit, tasks  # noqa: F401  (tasks registers the retention purge)
+
+        audit.connect_signals()

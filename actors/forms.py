@@ -2,7 +2,15 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from .models import Actor, ActorFunction, Assignment, Function, MunicipalCluster, Person
+from .models import (
+    Actor,
+    ActorFunction,
+    Assignment,
+    AuditEvent,
+    Function,
+    MunicipalCluster,
+    Person,
+)
 from .validators import normalize_org_number
 
 
@@ -162,3 +170,36 @@ class PopulationImportForm(forms.Form):
             return upload.read().decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise ValidationError(_("The file is not UTF-8 text.")) from exc
+
+
+class AuditSearchForm(forms.Form):
+    """Filters of the audit search; every field is optional."""
+
+    person = forms.CharField(label=_("Person"), required=False, max_length=100)
+    object_type = forms.ChoiceField(label=_("Object type"), required=False)
+    kind = forms.ChoiceField(
+        label=_("Event"), required=False, choices=[("", _("All events")), *AuditEvent.Kind.choices]
+    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput())
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput())
+    show = forms.ChoiceField(
+        label=_("Show"),
+        required=False,
+        choices=[("events", _("Audit events")), ("changes", _("Changes to objects"))],
+        widget=forms.RadioSelect,
+        initial="events",
+    )
+
+    EVENTS, CHANGES = "events", "changes"
+
+    def __init__(self, *args, object_types=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["object_type"].choices = [("", _("All types")), *object_types]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
+            self.add_error("date_to", _("The end date is before the start date."))
+        if data.get("show") == self.CHANGES and not data.get("object_type"):
+            self.add_error("object_type", _("Choose an object type to see its changes."))
+        return data

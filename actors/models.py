@@ -253,6 +253,7 @@ class Person(models.Model):
     mobile = models.CharField(
         _("mobile"), max_length=30, blank=True, validators=[validate_phone_number]
     )
+    anonymised_at = models.DateTimeField(_("anonymised"), null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -346,3 +347,71 @@ class PopulationFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor}: {self.inhabitants} ({self.reference_date:%Y-%m-%d})"
+
+
+class AuditEvent(models.Model):
+    """Something security-relevant that happened: a login, a lockout, a 2FA change, a permission
+    granted or withdrawn, a restricted file downloaded, an export. Written once, never changed
+    (a database trigger refuses updates); deleted only by the retention purge.
+
+    Changes to domain records are in their own history (django-simple-history); these are the
+    events that change no record but still must be traceable.
+    """
+
+    class Kind(models.TextChoices):
+        LOGIN = "login", _("Login")
+        LOGIN_FAILED = "login_failed", _("Failed login")
+        LOGOUT = "logout", _("Logout")
+        LOCKOUT = "lockout", _("Locked out")
+        UNLOCK = "unlock", _("Lock lifted")
+        OTP_ENROLLED = "otp_enrolled", _("Two-factor enrolled")
+        OTP_RESET = "otp_reset", _("Two-factor reset")
+        OTP_CODES = "otp_codes", _("Backup codes renewed")
+        SESSIONS_ENDED = "sessions_ended", _("Logged out everywhere")
+        PERMISSION_GRANTED = "permission_granted", _("Permission granted")
+        PERMISSION_WITHDRAWN = "permission_withdrawn", _("Permission withdrawn")
+        DOWNLOAD = "download", _("Restricted file downloaded")
+        EXPORT = "export", _("Export")
+        PERSON_EXPORTED = "person_exported", _("Personal data exported")
+        PERSON_ANONYMISED = "person_anonymised", _("Person anonymised")
+
+    occurred_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    kind = models.CharField(_("event"), max_length=30, choices=Kind.choices, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    username = models.CharField(_("user name"), max_length=150, blank=True, db_index=True)
+    subject_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("concerns user"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
+    content_type = models.ForeignKey(
+        "contenttypes.ContentType",
+        verbose_name=_("object type"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    object_id = models.CharField(_("object id"), max_length=64, blank=True)
+    object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    detail = models.CharField(_("detail"), max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-occurred_at", "-pk"]
+        verbose_name = _("audit event")
+        verbose_name_plural = _("audit events")
+        indexes = [models.Index(fields=["content_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"

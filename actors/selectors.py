@@ -3,6 +3,7 @@
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from typing import Any
 
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -147,3 +148,123 @@ def population_figures(*, actor: Actor) -> list[PopulationFigure]:
 def population_figure_on(*, actor: Actor, reference_date: datetime.date) -> PopulationFigure | None:
     """The figure for exactly that reference date; never a neighbouring one (fees depend on it)."""
     return PopulationFigure.objects.filter(actor=actor, reference_date=reference_date).first()
+
+
+# --- Traceability ---------------------------------------------------------------------------
+
+# Apps whose models are the portal's own (the history view and audit search cover these).
+PORTAL_APPS = ("actors", "forums", "incidents", "membership", "notifications")
+
+
+def history_models() -> list[type]:
+    """The portal's models that record their history, in a stable order."""
+    from django.apps import apps
+
+    return sorted(
+        (
+            model
+            for model in apps.get_models()
+            if model._meta.app_label in PORTAL_APPS and hasattr(model, "history")
+        ),
+        key=lambda model: model._meta.label_lower,
+    )
+
+
+def history_model(label: str) -> type | None:
+    """The model for ``app_label.modelname`` if it is one of ``history_models``."""
+    return next((m for m in history_models() if m._meta.label_lower == label), None)
+
+
+def object_history(model: type, pk: int, *, offset: int = 0, limit: int = 50) -> list:
+    """Up to ``limit`` historical records of one object from ``offset``, newest first, each with
+    ``changes``: a list of (field label, old value, new value) against the record before it."""
+    records = list(
+        model.history.filter(**{model._meta.pk.attname: pk})
+        .select_related("history_user")
+        .order_by("-history_date", "-history_id")[offset : offset + limit + 1]
+    )
+    tracked = [f for f in model._meta.concrete_fields if not f.primary_key]
+    for newer, older in zip(records, [*records[1:], None], strict=True):
+        newer.changes = [
+            (
+                f.verbose_name,
+                _shown(f, getattr(older, f.attname)) if older is not None else "–",
+                _shown(f, getattr(newer, f.attname)),
+            )
+            for f in tracked
+            if (older is None and getattr(newer, f.attname) not in (None, ""))
+            or (older is not None and getattr(older, f.attname) != getattr(newer, f.attname))
+        ]
+    return records[:limit]
+
+
+def _shown(field: Any, value: Any) -> str:
+    """A recorded value as a person reads it: choice labels, yes/no, "–" for nothing, and the
+    id of a related object."""
+    from django.utils.formats import localize
+    from django.utils.translation import gettext as _
+
+    if value is None or value == "":
+        return "–"
+    if field.choices:
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool):
+        return _("Yes") if value else _("No")
+    if field.is_relation:
+        return f"#{value}"
+    return str(localize(value))
+
+
+def audit_events(
+    *,
+    person: str = "",
+    content_type: Any = None,
+    kind: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+    object_id: str = "",
+) -> QuerySet:
+    """Audit events matching the filters, newest first."""
+    from .models import AuditEvent
+
+    events = AuditEvent.objects.select_related("user", "subject_user", "content_type")
+    if person:
+        events = events.filter(
+            Q(username__icontains=person)
+            | Q(user__person__last_name__icontains=person)
+            | Q(user__person__first_name__icontains=person)
+            | Q(subject_user__username__icontains=person)
+        )
+    if content_type is not None:
+        events = events.filter(content_type=content_type)
+    if object_id:
+        events = events.filter(object_id=object_id)
+    if kind:
+        events = events.filter(kind=kind)
+    if date_from:
+        events = events.filter(occurred_at__date__gte=date_from)
+    if date_to:
+        events = events.filter(occurred_at__date__lte=date_to)
+    return events
+
+
+def history_changes(
+    model: type,
+    *,
+    person: str = "",
+    date_from: datetime.date | None = None,
+    date_to: datetime.date | None = None,
+) -> QuerySet:
+    """Historical records of every object of ``model`` matching the filters, newest first."""
+    records = model.history.select_related("history_user").order_by("-history_date", "-history_id")
+    if person:
+        records = records.filter(
+            Q(history_user__username__icontains=person)
+            | Q(history_user__person__last_name__icontains=person)
+            | Q(history_user__person__first_name__icontains=person)
+        )
+    if date_from:
+        records = records.filter(history_date__date__gte=date_from)
+    if date_to:
+        records = records.filter(history_date__date__lte=date_to)
+    return records

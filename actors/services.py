@@ -13,6 +13,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .models import Actor, ActorFunction, Assignment, Function, Person, PopulationFigure
@@ -337,3 +338,143 @@ def population_figures_import(
                 figure.source = row.source
                 figure.save(update_fields=["inhabitants", "source"])
     return result
+
+
+# --- Personal data (GDPR) -------------------------------------------------------------------
+
+# Other apps hold data about people (shifts, minutes recipients, notifications). They register
+# here at start-up, so this ground-floor app can export and anonymise without importing them:
+# an exporter returns {section title: [rows]}, an anonymiser scrubs what it holds.
+personal_data_exporters: list[Callable[[Person], dict[str, list[dict[str, Any]]]]] = []
+personal_data_anonymisers: list[Callable[[Person], None]] = []
+
+ANONYMISED_FIRST_NAME = "Anonymiserad"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime.datetime | datetime.date):
+        return value.isoformat()
+    return value
+
+
+def person_export(*, person: Person, by: Any = None) -> dict[str, Any]:
+    """Everything the portal holds about a person, as JSON-ready data (the right of access)."""
+    from . import audit
+    from .models import AuditEvent
+
+    user = person.user
+    data: dict[str, Any] = {
+        "exported_at": timezone.now().isoformat(),
+        "person": {
+            "id": person.pk,
+            "first_name": person.first_name,
+            "last_name": person.last_name,
+            "title": person.title,
+            "employer": person.actor.name,
+            "email": person.email,
+            "mobile": person.mobile,
+            "anonymised_at": _jsonable(person.anonymised_at),
+        },
+        "user_account": None,
+        "assignments": [
+            {
+                "function": a.actor_function.function.name,
+                "actor": a.actor_function.actor.name,
+                "role": a.role,
+                "starts_on": _jsonable(a.starts_on),
+                "ends_on": _jsonable(a.ends_on),
+            }
+            for a in person.assignments.select_related(
+                "actor_function__function", "actor_function__actor"
+            )
+        ],
+        "record_history": [
+            {
+                "at": _jsonable(h.history_date),
+                "type": h.history_type,
+                "first_name": h.first_name,
+                "last_name": h.last_name,
+                "email": h.email,
+                "mobile": h.mobile,
+            }
+            for h in person.history.order_by("history_date")
+        ],
+        "audit_events": [],
+    }
+    if user is not None:
+        data["user_account"] = {
+            "username": user.get_username(),
+            "email": user.email,
+            "date_joined": _jsonable(user.date_joined),
+            "last_login": _jsonable(user.last_login),
+            "is_active": user.is_active,
+        }
+        data["audit_events"] = [
+            {
+                "at": _jsonable(e.occurred_at),
+                "event": e.kind,
+                "ip_address": e.ip_address,
+                "object": e.object_repr,
+                "detail": e.detail,
+            }
+            for e in AuditEvent.objects.filter(Q(user=user) | Q(subject_user=user)).order_by(
+                "occurred_at"
+            )
+        ]
+    for exporter in personal_data_exporters:
+        data.update(exporter(person))
+    audit.record(audit.Kind.PERSON_EXPORTED, user=by, obj=person)
+    return data
+
+
+@transaction.atomic
+def person_anonymise(*, person: Person, by: Any = None) -> Person:
+    """The person has left the network: replace their name and contact details, here and in the
+    record's history, and close their login. Their assignments stay, so what their functions did
+    (reports, decisions, log entries) keeps its history, now under an anonymous name."""
+    from django.contrib.auth.hashers import make_password
+    from django_otp import devices_for_user
+
+    from . import audit
+
+    if person.anonymised_at is not None:
+        raise ValidationError(_("This person has already been anonymised."))
+    scrubbed = {
+        "first_name": ANONYMISED_FIRST_NAME,
+        "last_name": f"person {person.pk}",
+        "title": "",
+        "email": "",
+        "mobile": "",
+    }
+    for name, value in scrubbed.items():
+        setattr(person, name, value)
+    person.anonymised_at = timezone.now()
+    person.save()
+    person.history.update(**scrubbed)
+    user = person.user
+    if user is not None:
+        for device in devices_for_user(user, confirmed=None):
+            device.delete()
+        user.username = f"anonymiserad-{user.pk}"
+        user.first_name = user.last_name = user.email = ""
+        user.password = make_password(None)
+        user.is_active = False
+        user.save()
+    _scrub_audit_trail(person)
+    for anonymiser in personal_data_anonymisers:
+        anonymiser(person)
+    audit.record(audit.Kind.PERSON_ANONYMISED, user=by, obj=person)
+    return person
+
+
+def _scrub_audit_trail(person: Person) -> None:
+    """The audit trail keeps what happened, but no longer names the person."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from .models import AuditEvent
+
+    AuditEvent.objects.filter(
+        content_type=ContentType.objects.get_for_model(Person), object_id=str(person.pk)
+    ).update(object_repr=person.full_name)
+    if person.user_id:
+        AuditEvent.objects.filter(user_id=person.user_id).update(username=person.user.username)

@@ -5,22 +5,25 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import ValidationError
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from . import selectors, services
-from .access import secretariat_required
+from .access import is_secretariat, secretariat_required
 from .forms import (
     ActorForm,
     ActorFunctionForm,
     AssignmentEndForm,
     AssignmentForm,
+    AuditSearchForm,
     DirectoryFilterForm,
     FunctionForm,
     PersonForm,
@@ -212,6 +215,10 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "assignments": selectors.person_assignments(person=person),
         "today": timezone.localdate(),
     }
+    if person.user_id and is_secretariat(request.user):
+        from django_otp import user_has_device
+
+        context["second_factor"] = user_has_device(person.user, confirmed=None)
     return render(request, "actors/person_detail.html", context)
 
 
@@ -337,4 +344,117 @@ def population_import(request: HttpRequest) -> HttpResponse:
         "actors/population_import.html",
         {"form": form, "errors": errors, "result": result},
         status=400 if (form.errors or errors) else 200,
+    )
+
+
+# --- Traceability: history, audit search, personal data -------------------------------------
+
+HISTORY_PER_PAGE = 25
+AUDIT_PER_PAGE = 50
+
+
+def _model_names(model: type) -> dict[str, str]:
+    meta = model._meta
+    return {
+        "label": meta.label_lower,
+        "name": capfirst(meta.verbose_name),
+        "plural": str(meta.verbose_name_plural),
+    }
+
+
+@secretariat_required
+@require_GET
+def object_history(request: HttpRequest, label: str, pk: int) -> HttpResponse:
+    """Every recorded version of one object (also after it was deleted), with what changed, who
+    changed it and when, and the audit events that concern it."""
+    model = selectors.history_model(label)
+    if model is None:
+        raise Http404
+    total = model.history.filter(**{model._meta.pk.attname: pk}).count()
+    if total == 0:
+        raise Http404
+    page = Paginator(range(total), HISTORY_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "model": _model_names(model),
+        "obj": model._default_manager.filter(pk=pk).first(),
+        "pk": pk,
+        "page": page,
+        "records": selectors.object_history(
+            model, pk, offset=page.start_index() - 1, limit=HISTORY_PER_PAGE
+        ),
+        "events": selectors.audit_events(
+            content_type=ContentType.objects.get_for_model(model), object_id=str(pk)
+        )[:AUDIT_PER_PAGE],
+    }
+    return render(request, "actors/object_history.html", context)
+
+
+@secretariat_required
+@require_GET
+def audit_search(request: HttpRequest) -> HttpResponse:
+    """Search the audit events, or the changes to one type of object, by person and date."""
+    types = [
+        (m._meta.label_lower, capfirst(m._meta.verbose_name_plural))
+        for m in selectors.history_models()
+    ]
+    form = AuditSearchForm(request.GET or None, object_types=types)
+    valid = form.is_valid() if form.is_bound else True
+    data = form.cleaned_data if form.is_bound and valid else {}
+    model = selectors.history_model(data.get("object_type") or "")
+    dates = {"date_from": data.get("date_from"), "date_to": data.get("date_to")}
+    changes = data.get("show") == AuditSearchForm.CHANGES
+    if not valid:
+        items = []
+    elif changes:
+        items = selectors.history_changes(model, person=data.get("person", ""), **dates)
+    else:
+        items = selectors.audit_events(
+            person=data.get("person", ""),
+            content_type=ContentType.objects.get_for_model(model) if model else None,
+            kind=data.get("kind", ""),
+            **dates,
+        )
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "form": form,
+        "changes": changes and valid,
+        "model": _model_names(model) if model else None,
+        "page": Paginator(items, AUDIT_PER_PAGE).get_page(request.GET.get("page")),
+        "query": query.urlencode(),
+    }
+    return render(request, "actors/audit_search.html", context, status=200 if valid else 400)
+
+
+@require_GET
+def person_export(request: HttpRequest, pk: int) -> HttpResponse:
+    """The person's data as JSON: for the secretariat, or for the person themselves."""
+    person = get_object_or_404(Person.objects.select_related("actor", "user"), pk=pk)
+    if not (is_secretariat(request.user) or person.user_id == request.user.pk):
+        raise PermissionDenied
+    data = services.person_export(person=person, by=request.user)
+    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
+    response["Content-Disposition"] = f'attachment; filename="personuppgifter-{person.pk}.json"'
+    return response
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def person_anonymise(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(Person, pk=pk)
+    return confirm_page(
+        request,
+        action=lambda: services.person_anonymise(person=person, by=request.user),
+        title=_("Anonymise %(person)s") % {"person": person.full_name},
+        explanation=_(
+            "Use this when the person has left the network. Their name, title, e-mail and mobile "
+            "are replaced here and in the record's history, their login is closed and its "
+            "two-factor devices removed. Their assignments stay, so what their functions did "
+            "keeps its history. This cannot be undone; export their data first if they asked "
+            "for it."
+        ),
+        confirm_label=_("Anonymise"),
+        cancel_url=person.get_absolute_url(),
+        success_message=_("The person was anonymised."),
+        done_url=person.get_absolute_url(),
     )

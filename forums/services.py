@@ -14,10 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
+from actors import audit
+from actors.files import check_upload
 from actors.models import Actor, MunicipalCluster
 
 from . import notify, selectors
-from .files import check_upload
 from .models import (
     ActionItem,
     AgendaItem,
@@ -73,16 +74,19 @@ def forum_access_sync(
         (row["user_id"], row["content_object_id"]): row["pk"]
         for row in existing_rows.values("pk", "user_id", "content_object_id")
     }
-    to_withdraw = [pk for pair, pk in existing.items() if pair not in wanted]
-    to_grant = [
+    withdrawn = {pair: pk for pair, pk in existing.items() if pair not in wanted}
+    granted = wanted - existing.keys()
+    ForumUserObjectPermission.objects.filter(pk__in=withdrawn.values()).delete()
+    ForumUserObjectPermission.objects.bulk_create(
         ForumUserObjectPermission(
             user_id=user_id, content_object_id=forum_id, permission=permission
         )
-        for user_id, forum_id in wanted - existing.keys()
-    ]
-    ForumUserObjectPermission.objects.filter(pk__in=to_withdraw).delete()
-    ForumUserObjectPermission.objects.bulk_create(to_grant)
-    return len(to_grant), len(to_withdraw)
+        for user_id, forum_id in granted
+    )
+    audit.record_permission_changes(
+        model=Forum, permission="view_forum", granted=granted, withdrawn=withdrawn.keys()
+    )
+    return len(granted), len(withdrawn)
 
 
 def forum_access_sync_users(user_ids: set[int]) -> None:

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actors.access import is_secretariat, secretariat_required
-from actors.models import MunicipalCluster
+from actors.audit import audited
+from actors.models import AuditEvent, MunicipalCluster
 from actors.pages import apply_errors, confirm_page, form_page
 
 from . import access, selectors, services
@@ -214,6 +215,7 @@ def cluster_representation_end(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("forums:cluster_representation_list")
 
 
+@audited(AuditEvent.Kind.EXPORT, model=Forum)
 @require_GET
 def decisions_csv(request: HttpRequest, pk: int) -> HttpResponse:
     forum = access.forum_for(request.user, get_object_or_404(Forum, pk=pk))
@@ -368,6 +370,7 @@ def attachment_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@audited(AuditEvent.Kind.DOWNLOAD, model=Attachment)
 @require_GET
 def attachment_download(request: HttpRequest, pk: int) -> FileResponse:
     attachment = get_object_or_404(Attachment.objects.select_related("meeting__forum"), pk=pk)
@@ -408,6 +411,7 @@ def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@audited(AuditEvent.Kind.EXPORT, model=Meeting)
 @require_GET
 def attendance_csv(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _get_meeting(request, pk)

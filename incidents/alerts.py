@@ -136,6 +136,7 @@ def acknowledge(*, alert: SeatAlert, person: Person, via: str) -> bool:
         acknowledged_at=timezone.now(), acknowledged_by=person, acknowledged_via=via
     )
     if updated:
+        _history(SeatAlert.objects.filter(pk=alert.pk), person.user)
         log(
             alert.incident,
             person.user,
@@ -168,13 +169,21 @@ def escalate(*, now: datetime.datetime | None = None) -> int:
                     _alert_messages(alert, resolved, alert.incident, deputies=True, wave=2)
                 )
             SeatAlert.objects.filter(pk=alert.pk).update(wave=2, escalated_at=now)
+            _history(SeatAlert.objects.filter(pk=alert.pk), None)
             escalated += 1
         elif alert.wave == 2 and alert.escalated_at and now - alert.escalated_at >= window:
             silent_by_incident.setdefault(alert.incident_id, []).append(alert)
     for silent in silent_by_incident.values():
         _tell_rsib(silent[0].incident, silent, now)
-        SeatAlert.objects.filter(pk__in=[a.pk for a in silent]).update(rsib_told_at=now)
+        told = SeatAlert.objects.filter(pk__in=[a.pk for a in silent])
+        told.update(rsib_told_at=now)
+        _history(told, None)
     return escalated
+
+
+def _history(alerts: Any, user: Any) -> None:
+    """Conditional updates (first acknowledgement wins) bypass save(); record them in history."""
+    SeatAlert.history.bulk_history_create(list(alerts), update=True, default_user=user)
 
 
 def _tell_rsib(incident: Incident, silent: list[SeatAlert], now: datetime.datetime) -> None:

@@ -9,9 +9,10 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self) -> None:
-        from actors.services import assignment_listeners
+        from actors.services import assignment_listeners, personal_data_exporters
 
         from . import tasks  # noqa: F401  (registers the tasks the services send by name)
-        from .services import incident_access_sync_users
+        from .services import incident_access_sync_users, personal_data
 
         assignment_listeners.append(incident_access_sync_users)
+        personal_data_exporters.append(personal_data)

@@ -275,6 +275,8 @@ class LogEntry(models.Model):
     kind = models.CharField(max_length=30)
     text = models.TextField()
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["at", "pk"]
         verbose_name = _("log entry")
@@ -301,6 +303,8 @@ class ActorStatus(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
     )
     set_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["incident", "actor", "-set_at", "-pk"]
@@ -344,6 +348,8 @@ class SituationReport(models.Model):
     )
     submitted_at = models.DateTimeField(auto_now_add=True)
 
+    history = HistoricalRecords()
+
     class Meta:
         ordering = ["incident", "actor", "-version"]
         verbose_name = _("situation report")
@@ -385,6 +391,8 @@ class SituationPicture(models.Model):
     published_at = models.DateTimeField(auto_now_add=True)
     reports = models.ManyToManyField(SituationReport, related_name="+", blank=True)
     pdf = models.FileField(upload_to="pictures/", blank=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["incident", "audience", "-version"]
@@ -431,6 +439,8 @@ class DirectionAcknowledgement(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     acknowledged_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("acknowledgement")

@@ -12,7 +12,9 @@ from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
+from actors import audit
 from actors.models import Actor, Person
 from forums.models import Forum, Mode
 from forums.selectors import forum_seats, resolve_seats
@@ -167,13 +169,20 @@ def incident_access_sync(*, incidents: Iterable[Incident] | None = None) -> tupl
             content_object=incident, permission=permission
         )
         have = {row.user_id: row.pk for row in rows}
-        stale = [pk for user_id, pk in have.items() if user_id not in wanted]
-        IncidentUserObjectPermission.objects.filter(pk__in=stale).delete()
+        stale = {user_id: pk for user_id, pk in have.items() if user_id not in wanted}
+        new = wanted - have.keys()
+        IncidentUserObjectPermission.objects.filter(pk__in=stale.values()).delete()
         IncidentUserObjectPermission.objects.bulk_create(
             IncidentUserObjectPermission(user_id=u, content_object=incident, permission=permission)
-            for u in wanted - have.keys()
+            for u in new
         )
-        granted += len(wanted - have.keys())
+        audit.record_permission_changes(
+            model=Incident,
+            permission="view_incident",
+            granted=[(u, incident.pk) for u in new],
+            withdrawn=[(u, incident.pk) for u in stale],
+        )
+        granted += len(new)
         withdrawn += len(stale)
     return granted, withdrawn
 
@@ -193,10 +202,16 @@ def _set_forum_modes(forums: Iterable[Forum]) -> None:
 
 def _alert_actors(incident: Incident, by: Any) -> None:
     statuses = selectors.current_statuses(incident)
-    ActorStatus.objects.bulk_create(
-        ActorStatus(incident=incident, actor=actor, status=ActorStatus.Status.ALERTED, set_by=by)
-        for actor in selectors.expected_actors(incident)
-        if actor.pk not in statuses
+    bulk_create_with_history(
+        [
+            ActorStatus(
+                incident=incident, actor=actor, status=ActorStatus.Status.ALERTED, set_by=by
+            )
+            for actor in selectors.expected_actors(incident)
+            if actor.pk not in statuses
+        ],
+        ActorStatus,
+        default_user=by,
     )
 
 
@@ -655,3 +670,18 @@ def event_type_create(*, name: str, description: str = "") -> EventType:
     event_type.full_clean()
     event_type.save()
     return event_type
+
+
+def personal_data(person: Person) -> dict[str, list[dict[str, Any]]]:
+    """A person's on-call shifts, for their data export."""
+    return {
+        "shifts": [
+            {
+                "role": shift.role,
+                "starts_at": shift.starts_at.isoformat(),
+                "ends_at": shift.ends_at.isoformat(),
+                "lending_actor": shift.lending_actor.name,
+            }
+            for shift in person.shifts.select_related("lending_actor").order_by("starts_at")
+        ]
+    }

@@ -17,7 +17,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actors.access import is_secretariat, secretariat_required
-from actors.models import Actor
+from actors.audit import audited
+from actors.models import Actor, AuditEvent
 from actors.pages import apply_errors, confirm_page, form_page
 
 from . import selectors, services
@@ -66,6 +67,8 @@ def _chosen_actor(request: HttpRequest, incident: Incident):
     first of theirs that takes part in the incident. 403 if they speak for none."""
     mine = selectors.user_actors(request.user)
     if selectors.can_coordinate(request.user) and request.POST.get("actor"):
+        if not request.POST["actor"].isdigit():
+            raise Http404
         return get_object_or_404(Actor, pk=request.POST["actor"])
     wanted = request.POST.get("actor") or request.GET.get("actor")
     if wanted:
@@ -418,6 +421,7 @@ def picture_publish(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@audited(AuditEvent.Kind.DOWNLOAD, model=SituationPicture)
 @require_GET
 def picture_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     from .tasks import render_picture_pdf
@@ -532,6 +536,7 @@ def incident_log(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@audited(AuditEvent.Kind.EXPORT, model=Incident)
 @require_GET
 def incident_log_csv(request: HttpRequest, pk: int) -> HttpResponse:
     incident = _incident(request, pk)
@@ -549,6 +554,7 @@ def incident_log_csv(request: HttpRequest, pk: int) -> HttpResponse:
     return response
 
 
+@audited(AuditEvent.Kind.EXPORT, model=Incident)
 @require_GET
 def incident_log_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     incident = _incident(request, pk)
@@ -583,6 +589,7 @@ def register(request: HttpRequest) -> HttpResponse:
     )
 
 
+@audited(AuditEvent.Kind.EXPORT)
 @require_GET
 def register_csv(request: HttpRequest) -> HttpResponse:
     if not (selectors.can_coordinate(request.user)):

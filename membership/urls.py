@@ -10,6 +10,11 @@ urlpatterns = [
     path("medlemskap/avgiftsplaner/<int:pk>/", views.schedule_edit, name="schedule_update"),
     path("medlemskap/overenskommelser/ny/", views.agreement_edit, name="agreement_create"),
     path("medlemskap/overenskommelser/<int:pk>/", views.agreement_edit, name="agreement_update"),
+    path(
+        "medlemskap/overenskommelser/<int:pk>/dokument/",
+        views.agreement_document,
+        name="agreement_document",
+    ),
     path("medlemskap/fakturering/<int:year>/", views.invoice_run, name="invoice_run"),
     path(
         "medlemskap/fakturering/<int:year>/status/",

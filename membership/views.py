@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.uploadedfile import UploadedFile
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,8 +19,10 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from actors.access import is_secretariat, secretariat_required
+from actors.audit import audited
+from actors.files import check_upload
 from actors.forms import DateInput
-from actors.models import Actor
+from actors.models import Actor, AuditEvent
 from actors.pages import apply_errors, form_page
 
 from . import accounting
@@ -67,6 +70,18 @@ class AgreementForm(forms.ModelForm):
             "notes",
         ]
         widgets = {"signed_on": DateInput(), "termination_notified_on": DateInput()}
+
+    # A signed agreement is a scan or a signed PDF.
+    DOCUMENT_TYPES = {"application/pdf", "image/png", "image/jpeg"}
+
+    def clean_document(self):
+        document = self.cleaned_data.get("document")
+        if isinstance(document, UploadedFile):
+            checked = check_upload(document)
+            if checked.content_type not in self.DOCUMENT_TYPES:
+                raise ValidationError(_("The signed agreement must be a PDF, PNG or JPEG file."))
+            document.name = checked.filename
+        return document
 
 
 class PaymentForm(forms.Form):
@@ -191,6 +206,17 @@ def agreement_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         success_message=_("The agreement was saved."),
         cancel_url=reverse("membership:overview"),
     )
+
+
+@audited(AuditEvent.Kind.DOWNLOAD, model=Agreement)
+@require_GET
+def agreement_document(request: HttpRequest, pk: int) -> FileResponse:
+    """The signed agreement: for the secretariat and the actor's invoice contact."""
+    agreement = get_object_or_404(Agreement, pk=pk)
+    if not (is_secretariat(request.user) or agreement.actor_id in _contact_actor_ids(request.user)):
+        raise PermissionDenied
+    name = agreement.document.name.rsplit("/", 1)[-1] if agreement.document else ""
+    return _file_response(agreement.document, name, "application/octet-stream")
 
 
 # --- The invoice run ------------------------------------------------------------------------
@@ -345,12 +371,14 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+@audited(AuditEvent.Kind.DOWNLOAD, model=Invoice)
 @require_GET
 def invoice_pdf(request: HttpRequest, pk: int) -> FileResponse:
     invoice = _invoice_for(request, pk)
     return _file_response(invoice.pdf, f"{invoice.number}.pdf", "application/pdf")
 
 
+@audited(AuditEvent.Kind.DOWNLOAD, model=Invoice)
 @require_GET
 def invoice_xml(request: HttpRequest, pk: int) -> FileResponse:
     invoice = _invoice_for(request, pk)
@@ -396,6 +424,7 @@ def bgmax_upload(request: HttpRequest) -> HttpResponse:
 
 
 @secretariat_required
+@audited(AuditEvent.Kind.EXPORT)
 @require_GET
 def sie_download(request: HttpRequest, year: int) -> HttpResponse:
     response = HttpResponse(
@@ -406,6 +435,7 @@ def sie_download(request: HttpRequest, year: int) -> HttpResponse:
 
 
 @secretariat_required
+@audited(AuditEvent.Kind.EXPORT)
 @require_GET
 def csv_download(request: HttpRequest, year: int) -> HttpResponse:
     response = HttpResponse(content_type="text/csv; charset=utf-8")

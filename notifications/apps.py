@@ -10,4 +10,10 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
+        from actors.services import personal_data_anonymisers, personal_data_exporters
+
         from . import tasks  # noqa: F401  (registers the tasks the services send by name)
+        from .services import personal_data, personal_data_anonymise
+
+        personal_data_exporters.append(personal_data)
+        personal_data_anonymisers.append(personal_data_anonymise)

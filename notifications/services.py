@@ -289,3 +289,38 @@ def render_message(template_base: str, context: dict) -> tuple[str, str, str]:
     text = render_to_string(f"{template_base}.txt", context).strip()
     html = render_to_string(f"{template_base}.html", context)
     return subject, text, html
+
+
+# --- Personal data --------------------------------------------------------------------------
+
+
+def personal_data(person: Any) -> dict[str, list[dict[str, Any]]]:
+    """The messages sent to a person, for their data export."""
+    return {
+        "notifications": [
+            {
+                "created_at": n.created_at.isoformat(),
+                "channel": n.channel,
+                "address": n.address,
+                "subject": n.subject,
+                "status": n.status,
+            }
+            for n in Notification.objects.filter(recipient=person).order_by("created_at")
+        ]
+    }
+
+
+def personal_data_anonymise(person: Any) -> None:
+    """Anonymised people's messages keep their subject and status, not their address or text."""
+    Notification.objects.filter(recipient=person).update(address="", body="")
+
+
+def purge_old(*, now: datetime.datetime | None = None) -> int:
+    """Delete notifications older than ``NOTIFICATION_RETENTION_DAYS`` that are done with (sent,
+    failed or unreachable); one still waiting or being sent is never purged."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.NOTIFICATION_RETENTION_DAYS)
+    done = [Notification.Status.SENT, Notification.Status.FAILED, Notification.Status.UNREACHABLE]
+    deleted, _by_model = Notification.objects.filter(
+        created_at__lt=cutoff, status__in=done
+    ).delete()
+    return deleted

@@ -27,3 +27,8 @@ def deliver_batch(self, notification_ids: list[int]) -> None:
 @shared_task(ignore_result=True)
 def requeue_stale() -> int:
     return services.requeue_stale()
+
+
+@shared_task(ignore_result=True)
+def purge_old() -> int:
+    return services.purge_old()

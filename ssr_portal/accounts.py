@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from actors import audit
 from actors.models import Person
 from notifications.models import Channel
 from notifications.services import Outgoing, notifications_queue
@@ -57,6 +58,7 @@ def logout_everywhere(request: HttpRequest) -> HttpResponse:
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get("_auth_user_id") == user_id:
             session.delete()
+    audit.record(audit.Kind.SESSIONS_ENDED, request=request)
     logout(request)
     messages.success(request, _("You are logged out on every device."))
     return redirect("login")

@@ -168,7 +168,19 @@ CELERY_BEAT_SCHEDULE = {
         "task": "forums.tasks.sync_forum_access",
         "schedule": crontab(hour=0, minute=5),
     },
+    "purge-old-notifications": {
+        "task": "notifications.tasks.purge_old",
+        "schedule": crontab(hour=3, minute=15),
+    },
+    "purge-old-audit-events": {
+        "task": "actors.tasks.purge_audit_events",
+        "schedule": crontab(hour=3, minute=30),
+    },
 }
+# Personal data is kept no longer than needed: delivered or failed notifications and audit
+# events older than these many days are deleted every night.
+NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=365)
+AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
 
 # --- Authentication -------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from actors import audit
 from actors.access import is_secretariat, secretariat_required
 from incidents.models import OnCallRole, Shift
 
@@ -83,7 +84,9 @@ class TokenForm(forms.Form):
 
 def _next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or reverse("home")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+    if not target.startswith("/") or not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
         return reverse("home")
     return target
 
@@ -123,6 +126,7 @@ def setup(request: HttpRequest) -> HttpResponse:
                 codes = [secrets.token_hex(4) for _ in range(10)]
                 for code in codes:
                     StaticToken.objects.create(device=backup, token=code)
+                audit.record(audit.Kind.OTP_ENROLLED, request=request, subject_user=request.user)
             otp_login(request, device)
             logger.info("2FA enrolled for %s", request.user)
             return render(
@@ -148,8 +152,10 @@ def setup(request: HttpRequest) -> HttpResponse:
 def reset(request: HttpRequest, user_id: int) -> HttpResponse:
     """Lost phone: the secretariat removes the user's devices; the next login enrols anew."""
     user = get_object_or_404(get_user_model(), pk=user_id)
-    for device in devices_for_user(user, confirmed=None):
-        device.delete()
+    with transaction.atomic():
+        for device in devices_for_user(user, confirmed=None):
+            device.delete()
+        audit.record(audit.Kind.OTP_RESET, request=request, subject_user=user, obj=user)
     logger.warning("2FA reset for %s by %s", user, request.user)
     messages.success(request, _("Two-factor login was reset for %(user)s.") % {"user": user})
-    return redirect(request.POST.get("next") or "home")
+    return redirect(_next(request))

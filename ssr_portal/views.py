@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from actors import audit
 from actors import selectors as actor_selectors
 from actors.access import secretariat_required
 from actors.models import Person
@@ -101,6 +102,7 @@ def lockouts(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         username = request.POST.get("username", "")
         reset(username=username)
+        audit.record(audit.Kind.UNLOCK, request=request, detail=username)
         messages.success(request, _("The lock on %(user)s was lifted.") % {"user": username})
         return redirect("lockouts")
     attempts = AccessAttempt.objects.order_by("-attempt_time")[:200]

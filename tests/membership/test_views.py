@@ -21,6 +21,9 @@ def objects(run_2026, django_capture_on_commit_callbacks):
         invoice_run_issue(year=2026, issue_date=datetime.date(2026, 11, 30))
     invoice = Invoice.objects.get(actor=run_2026[0])
     claim = Reimbursement.objects.create(actor=run_2026[1], year=2026, amount=1000)
+    agreement = run_2026[0].agreements.get()
+    agreement.document = SimpleUploadedFile("avtal.pdf", b"%PDF-1.7 signerat avtal")
+    agreement.save()
     return {
         "invoice": invoice,
         "agreement": run_2026[0].agreements.get(),
@@ -35,6 +38,7 @@ PAGES = [
     ("membership:schedule_update", {"pk": "schedule"}, SECRETARIAT_ONLY),
     ("membership:agreement_create", {}, SECRETARIAT_ONLY),
     ("membership:agreement_update", {"pk": "agreement"}, SECRETARIAT_ONLY),
+    ("membership:agreement_document", {"pk": "agreement"}, (302, 403, 200, 200)),
     ("membership:invoice_run", {"year": 2026}, SECRETARIAT_ONLY),
     ("membership:invoice_run_progress", {"year": 2026}, SECRETARIAT_ONLY),
     ("membership:invoice_list", {}, SECRETARIAT_ONLY),
@@ -135,3 +139,32 @@ def test_invoice_list_queries_do_not_grow(objects, secretariat, django_assert_ma
     assert response.status_code == 200
     rows = {i.number: i.outstanding_amount for i in response.context["page"].object_list}
     assert rows[invoice.number] == invoice.total - Decimal("1500")
+
+
+def test_the_signed_agreement_is_checked_by_content(run_2026, secretariat):
+    agreement = run_2026[0].agreements.get()
+    url = reverse("membership:agreement_update", args=[agreement.pk])
+    data = {
+        "actor": agreement.actor_id,
+        "signed_on": "2024-03-01",
+        "signatory_name": "A",
+        "buyer_reference": "Ref 123",
+        "invoice_contact": agreement.invoice_contact_id,
+    }
+    fake = SimpleUploadedFile("avtal.pdf", b"MZ\x90\x00 not a pdf")
+    refused = secretariat.post(url, {**data, "document": fake})
+    assert refused.status_code == 400
+    assert "inte en filtyp" in refused.content.decode()
+    text = SimpleUploadedFile("avtal.txt", b"just text")
+    assert (
+        "PDF-, PNG- eller JPEG-fil"
+        in secretariat.post(url, {**data, "document": text}).content.decode()
+    )
+    good = SimpleUploadedFile("../../Avtal 2024 <slut>.pdf", b"%PDF-1.7 signerat")
+    assert secretariat.post(url, {**data, "document": good}).status_code == 302
+    agreement.refresh_from_db()
+    assert agreement.document.name.startswith("agreements/Avtal_2024_slut")
+    download = secretariat.get(reverse("membership:agreement_document", args=[agreement.pk]))
+    assert download.status_code == 200
+    assert download["Content-Disposition"].startswith("attachment;")
+    assert b"".join(download.streaming_content) == b"%PDF-1.7 signerat"

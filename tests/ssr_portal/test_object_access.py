@@ -1,0 +1,190 @@
+"""Every object is checked: each URL that takes an object id, requested by a member who must not
+see that object, answers 403 or 404 and never shows it.
+
+The walk is generated from the URL conf: a new URL with an argument and no entry below fails
+``test_every_url_with_an_argument_is_walked``.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from tests.world import MARKER, build_world
+
+pytestmark = pytest.mark.django_db
+
+
+def _walk(patterns, prefix="", namespace=None):
+    for pattern in patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace == "admin":  # Django's admin checks its own permissions
+                continue
+            yield from _walk(
+                pattern.url_patterns, prefix + str(pattern.pattern), pattern.namespace or namespace
+            )
+        elif isinstance(pattern, URLPattern) and pattern.pattern.converters:
+            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def urls_with_arguments() -> set[str]:
+    return set(_walk(get_resolver().url_patterns))
+
+
+def pk(key):
+    return lambda world: {"pk": world[key].pk}
+
+
+# URL name -> the kwargs of an object of the world that the outsider must not reach.
+GUARDED = {
+    "two_factor_reset": lambda w: {"user_id": w["user"].pk},
+    "actors:actor_update": pk("actor"),
+    "actors:actor_function_add": pk("actor"),
+    "actors:actor_function_update": pk("actor_function"),
+    "actors:actor_function_remove": pk("actor_function"),
+    "actors:function_update": pk("function"),
+    "actors:person_update": pk("person"),
+    "actors:person_export": pk("person"),
+    "actors:person_anonymise": pk("person"),
+    "actors:object_history": lambda w: {"label": "forums.forum", "pk": w["forum"].pk},
+    "actors:assignment_update": pk("assignment"),
+    "actors:assignment_end": pk("assignment"),
+    "forums:forum_detail": pk("forum"),
+    "forums:forum_update": pk("forum"),
+    "forums:seat_create": pk("forum"),
+    "forums:meeting_create": pk("forum"),
+    "forums:decisions_csv": pk("forum"),
+    "forums:seat_update": pk("seat"),
+    "forums:seat_delete": pk("seat"),
+    "forums:cluster_representation_end": pk("cluster_representation"),
+    "forums:meeting_detail": pk("meeting"),
+    "forums:meeting_update": pk("meeting"),
+    "forums:meeting_cancel": pk("meeting"),
+    "forums:meeting_ics": pk("meeting"),
+    "forums:agenda_item_create": pk("meeting"),
+    "forums:attachment_create": pk("meeting"),
+    "forums:attendance_edit": pk("meeting"),
+    "forums:attendance_csv": pk("meeting"),
+    "forums:decision_create": pk("meeting"),
+    "forums:action_item_create": pk("meeting"),
+    "forums:minutes_detail": pk("meeting"),
+    "forums:minutes_generate": pk("meeting"),
+    "forums:minutes_edit": pk("meeting"),
+    "forums:minutes_approve": pk("meeting"),
+    "forums:agenda_item_update": pk("agenda_item"),
+    "forums:attachment_download": pk("attachment"),
+    "forums:action_item_status": pk("action_item"),
+    "incidents:signal_detail": pk("signal"),
+    "incidents:incident_detail": pk("incident"),
+    "incidents:incident_forums": pk("incident"),
+    "incidents:incident_deactivate": pk("incident"),
+    "incidents:incident_follow_up": pk("incident"),
+    "incidents:status_set": pk("incident"),
+    "incidents:report_create": pk("incident"),
+    "incidents:picture": pk("incident"),
+    "incidents:picture_live": pk("incident"),
+    "incidents:picture_publish": pk("incident"),
+    "incidents:direction_create": pk("incident"),
+    "incidents:message_create": pk("incident"),
+    "incidents:incident_log": pk("incident"),
+    "incidents:incident_log_csv": pk("incident"),
+    "incidents:incident_log_pdf": pk("incident"),
+    "incidents:picture_pdf": pk("picture"),
+    "incidents:direction_acknowledge": pk("direction"),
+    "incidents:message_action": lambda w: {"pk": w["message"].pk, "action": "cosign"},
+    "incidents:board": pk("incident"),
+    "incidents:acknowledge_in_portal": pk("incident"),
+    "incidents:shift_detail": pk("shift"),
+    "incidents:shift_change_decide": pk("shift_change"),
+    "incidents:prepared_direction_update": pk("prepared_direction"),
+    "notifications:inbox_item": pk("notification"),
+    "notifications:outbox_retry": pk("notification"),
+    "membership:schedule_update": pk("fee_schedule"),
+    "membership:agreement_update": pk("agreement"),
+    "membership:agreement_document": pk("agreement"),
+    "membership:invoice_run": lambda w: {"year": w["year"]},
+    "membership:invoice_run_progress": lambda w: {"year": w["year"]},
+    "membership:invoice_detail": pk("invoice"),
+    "membership:invoice_pdf": pk("invoice"),
+    "membership:invoice_xml": pk("invoice"),
+    "membership:sie": lambda w: {"year": w["year"]},
+    "membership:csv": lambda w: {"year": w["year"]},
+    "membership:reimbursement_decide": pk("reimbursement"),
+    "membership:statement": lambda w: {"year": w["year"]},
+}
+
+# URLs with an argument that every member may open, and why.
+OPEN_TO_MEMBERS = {
+    "actors:actor_detail": "the actor directory is the network's shared contact register",
+    "actors:person_detail": "people's work contact paths are shared across the network",
+}
+
+# URLs whose argument is a secret rather than an object id: a guess is refused.
+SECRET_ARGUMENTS = {
+    "password_reset_confirm": {"uidb64": "MQ", "token": "guess-abc123"},
+    "forums:calendar_feed": {"token": "guess-abc123"},
+    "incidents:acknowledge": {"token": "guess-abc123"},
+}
+
+
+def test_every_url_with_an_argument_is_walked():
+    listed = set(GUARDED) | set(OPEN_TO_MEMBERS) | set(SECRET_ARGUMENTS)
+    assert urls_with_arguments() - listed == set(), "add the new URL to the object-access walk"
+    assert listed - urls_with_arguments() == set(), "a listed URL no longer exists"
+
+
+@pytest.fixture
+def world(forum, seat, holder, deputy, settings):
+    from incidents.models import OnCallRole
+    from tests.incidents.conftest import _on_call
+
+    rsib = _on_call("rut", OnCallRole.RSIB, now=True)
+    rkk = _on_call("kim", OnCallRole.RKK, now=True)
+    return build_world(forum=forum, seat=seat, holder=holder, rsib=rsib, rkk=rkk, settings=settings)
+
+
+@pytest.fixture
+def attacker(outsider):
+    """A logged-in member of another forum, with a verified second factor."""
+    from tests.conftest import verified_login
+
+    return verified_login(Client(), outsider)
+
+
+def _refused(response) -> bool:
+    body = b"".join(response.streaming_content) if response.streaming else response.content
+    return response.status_code in (403, 404) and MARKER.encode() not in body
+
+
+@pytest.mark.parametrize("name", sorted(GUARDED))
+def test_a_member_cannot_reach_another_forums_object(name, world, attacker):
+    url = reverse(name, kwargs=GUARDED[name](world))
+    response = attacker.get(url)
+    if response.status_code == 405:  # a POST-only action: try the POST
+        response = attacker.post(url, {})
+    assert _refused(response), (url, response.status_code)
+    if response.status_code != 405:
+        response = attacker.post(url, {})
+        assert response.status_code in (403, 404, 405), (url, response.status_code)
+
+
+@pytest.mark.parametrize("name", sorted(SECRET_ARGUMENTS))
+def test_a_guessed_secret_opens_nothing(name, world, attacker, anonymous):
+    url = reverse(name, kwargs=SECRET_ARGUMENTS[name])
+    for client in (attacker, anonymous):
+        response = client.get(url)
+        body = response.content
+        assert MARKER.encode() not in body
+        assert response.status_code in (200, 302, 400, 403, 404)  # a page saying the link is bad
+        if response.status_code == 200:
+            assert b"BEGIN:VEVENT" not in body
+
+
+def test_the_world_is_visible_to_its_own_people(world, holder):
+    """The walk proves something: the holder does reach the objects the outsider cannot."""
+    from tests.conftest import verified_login
+
+    client = verified_login(Client(), holder)
+    for name in ("forums:forum_detail", "forums:meeting_detail", "incidents:incident_detail"):
+        response = client.get(reverse(name, kwargs=GUARDED[name](world)))
+        assert response.status_code == 200
+        assert MARKER.encode() in response.content, name
