@@ -137,9 +137,13 @@ def _http_table(results: dict[str, Any]) -> list[str]:
             f"| {row['name']} | `{row['path']}` | {row['rps']:.0f} "
             f"| {_ratio(ratio_to_floor(row, floor))} | {_ms(row.get('p50_ms'))} "
             f"| {_ms(row.get('p95_ms'))} | {_ms(row.get('p99_ms'))} | {row.get('requests', 0)} "
-            f"| {row.get('errors', 0)} | {queries.get('1', '–')} / {queries.get('4', '–')} |"
+            f"| {row.get('errors', 0)} | {_count(queries.get('1'))} / {_count(queries.get('4'))} |"
         )
     return lines
+
+
+def _count(value: int | None) -> str:
+    return "–" if value is None else str(value)
 
 
 def _ratio(value: float | None) -> str:

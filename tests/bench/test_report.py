@@ -130,6 +130,12 @@ def test_the_report_gives_every_page_its_ratio_to_the_floor():
     assert "| 2 | 4000 | 2.50 |" in text
 
 
+def test_a_scale_not_measured_shows_a_dash():
+    data = results()
+    data["http"][1]["queries"] = {"1": 17, "4": None}
+    assert "| 17 / – |" in format_report(data)
+
+
 def test_the_latest_run_replaces_only_what_is_between_the_markers():
     document = f"# Benchmarks\n\nProse.\n\n{LATEST_START}\nold table\n{LATEST_END}\n\nMore prose.\n"
     updated = replace_latest(document, "new table\n")
