@@ -161,23 +161,53 @@ def enqueue(ids: Iterable[int]) -> int:
 
 
 def notifications_deliver(notification_ids: Iterable[int]) -> dict[int, int]:
-    """Deliver several notifications over one e-mail connection. Each row is claimed on its own
-    (see ``notification_deliver``). Returns {id: seconds to wait} for those to try again."""
+    """Deliver several notifications over one e-mail connection. The batch's rows are claimed
+    together (locked, then pending → sending in one update; rows another worker holds are
+    skipped), each outcome is recorded as soon as it is known. Returns {id: seconds to wait} for
+    those to try again."""
+    claimed = _claim(list(notification_ids))
     retries = {}
+    if not claimed:
+        return retries
     connection = get_connection()
     try:
         # Opened here so that it stays open for the whole batch; if the server cannot be
         # reached now, each message finds that out itself and is retried.
         with contextlib.suppress(Exception):
             connection.open()
-        for notification_id in notification_ids:
-            delay = notification_deliver(notification_id, connection=connection)
+        for notification in claimed:
+            delay = _send_claimed(notification, connection=connection)
             if delay is not None:
-                retries[notification_id] = delay
+                retries[notification.pk] = delay
     finally:
         with contextlib.suppress(Exception):
             connection.close()
     return retries
+
+
+def _claim(ids: list[int]) -> list[Notification]:
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+                pk__in=ids,
+                status=Notification.Status.PENDING,
+            )
+            .select_related("recipient")
+            .order_by("pk")
+        )
+        Notification.objects.filter(pk__in=[row.pk for row in rows]).update(
+            status=Notification.Status.SENDING, sending_started_at=now, attempts=F("attempts") + 1
+        )
+    for row in rows:
+        row.status, row.sending_started_at, row.attempts = (
+            Notification.Status.SENDING,
+            now,
+            row.attempts + 1,
+        )
+    return rows
 
 
 def _backoff(attempts: int) -> int:
@@ -200,6 +230,11 @@ def notification_deliver(notification_id: int, *, connection: Any = None) -> int
     if claimed != 1:
         return None
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    return _send_claimed(notification, connection=connection)
+
+
+def _send_claimed(notification: Notification, *, connection: Any = None) -> int | None:
+    """Send a row this worker has claimed and record the outcome at once."""
     try:
         channels.send(notification, connection=connection)
     except channels.PermanentError as exc:
