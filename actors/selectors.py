@@ -153,7 +153,7 @@ def population_figure_on(*, actor: Actor, reference_date: datetime.date) -> Popu
 # --- Traceability ---------------------------------------------------------------------------
 
 # Apps whose models are the portal's own (the history view and audit search cover these).
-PORTAL_APPS = ("actors", "forums", "incidents", "membership", "notifications")
+PORTAL_APPS = ("actors", "forums", "incidents", "membership", "notifications", "planning")
 
 
 def history_models() -> list[type]:

@@ -3,6 +3,7 @@
 import datetime
 import functools
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -19,6 +20,7 @@ from forums.selectors import seat_actors
 from .models import (
     IMPACT_ORDER,
     ActorStatus,
+    FollowUpAction,
     Incident,
     IncidentUserObjectPermission,
     LogEntry,
@@ -301,3 +303,21 @@ def municipality_impacts(pictures_snapshot: list[dict]) -> dict[str, str]:
 
 def incident_log(incident: Incident) -> QuerySet[LogEntry]:
     return incident.log.select_related("by").order_by("at", "pk")
+
+
+# --- Follow-up ------------------------------------------------------------------------------
+
+
+def follow_up_actions(
+    *, status: str | None = None, owner_ids: Iterable[int] | None = None
+) -> QuerySet[FollowUpAction]:
+    """The actions decided in incident follow-ups, with their incident, owner and prepared
+    direction (the ordinary-mode lessons register reads them here)."""
+    actions = FollowUpAction.objects.select_related(
+        "follow_up__incident", "owner", "prepared_direction"
+    ).order_by("due_on", "pk")
+    if status:
+        actions = actions.filter(status=status)
+    if owner_ids is not None:
+        actions = actions.filter(owner_id__in=list(owner_ids))
+    return actions

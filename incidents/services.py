@@ -353,6 +353,29 @@ def incident_follow_up(
 
 
 @transaction.atomic
+def follow_up_action_set_status(*, action: FollowUpAction, status: str, by: Any) -> FollowUpAction:
+    """Track a follow-up action to done (or reopen it); the secretariat or the RSIB on duty."""
+    _require(
+        selectors.can_coordinate(by), _("Only the RSIB on duty or the secretariat can do this.")
+    )
+    _require(status in FollowUpAction.Status.values, _("Unknown status."))
+    action = (
+        FollowUpAction.objects.select_for_update().select_related("follow_up").get(pk=action.pk)
+    )
+    if action.status != status:
+        action.status = status
+        action.save(update_fields=["status"])
+        log(
+            action.follow_up.incident,
+            by,
+            "follow_up_action",
+            _("Follow-up action %(action)s: %(status)s.")
+            % {"action": action.title, "status": action.get_status_display()},
+        )
+    return action
+
+
+@transaction.atomic
 def log_note(*, incident: Incident, by: Any, text: str) -> LogEntry:
     _require(bool(text.strip()), _("Write the note."))
     return log(incident, by, "note", text.strip())

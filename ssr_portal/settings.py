@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "incidents",
     "membership",
     "notifications",
+    "planning",
 ]
 
 MIDDLEWARE = [

@@ -61,6 +61,7 @@ urlpatterns = [
     path("", include("incidents.urls")),
     path("", include("notifications.urls")),
     path("", include("membership.urls")),
+    path("", include("planning.urls")),
 ]
 
 # The load benchmarks' floor (make bench): off unless BENCH_FLOOR_VIEW is set, so a production

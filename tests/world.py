@@ -158,7 +158,86 @@ def build_world(*, forum, seat, holder, rsib, rkk, settings) -> dict:
         status=Notification.Status.SENT,
         sent_at=timezone.now(),
     )
+    # --- Ordinary-mode planning: goals, Huddinge's activity and assessment, an exercise.
+    world.update(_planning_world(forum=forum, huddinge=huddinge, holder=holder))
+
     world["year"] = 2026
     world["user"] = holder
     world["rsib"] = rsib
     return world
+
+
+def _planning_world(*, forum, huddinge, holder) -> dict:
+    from incidents.models import FollowUp, FollowUpAction, Incident
+    from planning import services as planning_services
+    from planning.models import (
+        Capability,
+        GoalArea,
+        GoalPeriod,
+        GoalPeriodVersion,
+        PlanningSettings,
+        SubCapability,
+    )
+
+    PlanningSettings.objects.update_or_create(
+        pk=1,
+        defaults={
+            "adopting_forum": forum,
+            "presenting_forum": forum,
+            "contact_function": FunctionFactory(name=f"Kontakt {MARKER}"),
+        },
+    )
+    period = GoalPeriod.objects.create(name=f"Målbild {MARKER}", start_year=2025, end_year=2028)
+    version = GoalPeriodVersion.objects.create(
+        period=period, number=1, status=GoalPeriodVersion.Status.ADOPTED, overall_goal=MARKER
+    )
+    area = GoalArea.objects.create(
+        version=version, code="2.3", name=f"Målområde {MARKER}", goal_statement=MARKER
+    )
+    plan = planning_services.plan_create(year=2026, summary=f"Plan {MARKER}")
+    activity = planning_services.activity_save(
+        plan=plan,
+        goal_area=area,
+        title=f"Aktivitet {MARKER}",
+        owner=huddinge,
+        starts_on=D(2026, 2, 1),
+        ends_on=D(2026, 5, 31),
+    )
+    capability = Capability.objects.create(mode="activated", name=f"Förmåga {MARKER}")
+    sub = SubCapability.objects.create(capability=capability, name=f"Delförmåga {MARKER}")
+    planning_services.minimum_levels_set(year=2026, levels={sub.pk: 3})
+    planning_services.self_assessment_save(
+        actor=huddinge, year=2026, by=holder, rows={sub.pk: {"level": 2, "comment": MARKER}}
+    )
+    exercise = planning_services.exercise_save(
+        title=f"Övning {MARKER}", starts_on=D(2026, 3, 1), ends_on=D(2026, 3, 1), actors=[huddinge]
+    )
+    lesson = planning_services.lesson_add(exercise=exercise, text=f"Lärdom {MARKER}", by=holder)
+    action = planning_services.lesson_action_add(
+        lesson=lesson,
+        title=f"Åtgärd {MARKER}",
+        owner=huddinge,
+        due_on=D(2026, 6, 1),
+        capability=capability,
+    )
+    incident = Incident.objects.create(
+        title=f"Skyfall {MARKER}",
+        status=Incident.Status.FOLLOWED_UP,
+        activated_at=timezone.now(),
+        activated_by=holder,
+    )
+    follow_up = FollowUp.objects.create(incident=incident, evaluation=MARKER, created_by=holder)
+    follow_up_action = FollowUpAction.objects.create(
+        follow_up=follow_up, title=f"Uppföljning {MARKER}", owner=huddinge
+    )
+    return {
+        "goal_period": period,
+        "goal_version": version,
+        "goal_area": area,
+        "plan": plan,
+        "activity": activity,
+        "exercise": exercise,
+        "lesson": lesson,
+        "lesson_action": action,
+        "follow_up_action": follow_up_action,
+    }

@@ -210,4 +210,12 @@ def test_create_demo_users_is_repeatable_and_prints_logins(settings):
 
     user = get_user_model().objects.get(username="erik.huddinge")
     assert user.check_password("ssr-demo-medlem-1")
-    assert user.person.assignments.count() == 1
+    assert (
+        user.person.assignments.filter(actor_function__function__name="Säkerhetschef").count() == 1
+    )
+    # Erik is Huddinge's designated contact for ordinary-mode planning; a demo plan exists.
+    from planning.access import contact_actor_ids
+    from planning.models import OperationalPlan
+
+    assert contact_actor_ids(user) == {user.person.actor_id}
+    assert OperationalPlan.objects.get().summary.startswith("Demo")

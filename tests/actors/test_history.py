@@ -79,7 +79,7 @@ def test_forum_incident_and_invoice_changes_are_in_their_history(forum, rsib_wor
 
     forum_services.forum_update(forum=forum, name="Samordningsgruppen")
     assert forum.history.latest().name == "Samordningsgruppen"
-    incident = Incident.objects.get()
+    incident = Incident.objects.get(pk=rsib_world["incident"].pk)  # the world has two
     assert incident.history.count() >= 1
     invoice = Invoice.objects.get(actor=rsib_world["actor"])
     types = list(invoice.history.order_by("history_date").values_list("history_type", flat=True))

@@ -146,6 +146,12 @@ def people(forum, seat, holder, deputy, secretariat_user, settings):
 OPEN_PAGES = {
     "actors:actor_detail": lambda w: {"pk": w["actor"].pk},
     "actors:person_detail": lambda w: {"pk": w["person"].pk},
+    "planning:period_detail": lambda w: {"pk": w["goal_period"].pk},
+    "planning:version_detail": lambda w: {"pk": w["goal_version"].pk},
+    "planning:plan_detail": lambda w: {"year": w["plan"].year},
+    "planning:plan_pdf": lambda w: {"year": w["plan"].year},
+    "planning:activity_detail": lambda w: {"pk": w["activity"].pk},
+    "planning:exercise_detail": lambda w: {"pk": w["exercise"].pk},
 }
 # Names that actions without a page of their own read from a POST (their forms sit on other
 # pages); posted with generated values in any combination.

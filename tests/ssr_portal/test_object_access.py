@@ -110,12 +110,40 @@ GUARDED = {
     "membership:csv": lambda w: {"year": w["year"]},
     "membership:reimbursement_decide": pk("reimbursement"),
     "membership:statement": lambda w: {"year": w["year"]},
+    "planning:version_revise": pk("goal_period"),
+    "planning:version_update": pk("goal_version"),
+    "planning:version_adopt": pk("goal_version"),
+    "planning:area_create": pk("goal_version"),
+    "planning:area_update": pk("goal_area"),
+    "planning:plan_adopt": lambda w: {"year": w["plan"].year},
+    "planning:plan_present": lambda w: {"year": w["plan"].year},
+    "planning:activity_create": lambda w: {"year": w["plan"].year},
+    "planning:activity_update": pk("activity"),
+    "planning:activity_report": pk("activity"),
+    "planning:minimum_levels": lambda w: {"year": w["plan"].year},
+    "planning:assessment": lambda w: {"actor_pk": w["actor"].pk, "year": w["plan"].year},
+    "planning:matrix": lambda w: {"year": w["plan"].year},
+    "planning:exercise_update": pk("exercise"),
+    "planning:exercise_link": pk("exercise"),
+    "planning:exercise_activate": pk("exercise"),
+    "planning:exercise_evaluate": pk("exercise"),
+    "planning:lesson_create": pk("exercise"),
+    "planning:action_create": pk("lesson"),
+    "planning:action_close": pk("lesson_action"),
+    "planning:follow_up_action_close": pk("follow_up_action"),
+    "planning:follow_up_action_link": pk("follow_up_action"),
 }
 
 # URLs with an argument that every member may open, and why.
 OPEN_TO_MEMBERS = {
     "actors:actor_detail": "the actor directory is the network's shared contact register",
     "actors:person_detail": "people's work contact paths are shared across the network",
+    "planning:period_detail": "the goals document steers the whole network",
+    "planning:version_detail": "every version of the goals document is the network's",
+    "planning:plan_detail": "the operational plan and its progress are the network's",
+    "planning:plan_pdf": "the year-end follow-up is reported to the whole network",
+    "planning:activity_detail": "the plan's activities and their follow-up are the network's",
+    "planning:exercise_detail": "exercises, their evaluation and lessons are shared to learn",
 }
 
 # URLs whose argument is a secret rather than an object id: a guess is refused.

@@ -19,6 +19,9 @@ from forums.models import ClusterRepresentation, Forum, Meeting
 from forums.services import forum_access_sync
 from incidents.models import EventType, OnCallRole, PreparedDirection, Shift
 from membership.models import Agreement, FeeSchedule
+from planning.access import planning_settings
+from planning.models import OperationalPlan
+from planning.services import activity_save, goals_for_year, plan_create
 
 DEMO_NOTE = "Demo – ej verklig klusterindelning"
 
@@ -160,6 +163,7 @@ class Command(BaseCommand):
         self._demo_roster()
         self._demo_prepared_direction()
         self._demo_membership()
+        self._demo_planning(today)
         forum_access_sync()
         if verbosity:
             self.stdout.write("Demo logins (only for local use):")
@@ -279,4 +283,43 @@ class Command(BaseCommand):
                 Actor.objects.filter(
                     name__in=["Trafikverket", "Region Stockholm", "Länsstyrelsen i Stockholms län"]
                 )
+            )
+
+    def _demo_planning(self, today):
+        """Erik and Anders as their actors' designated contacts, and a draft operational plan for
+        the current year (marked demo) with an activity each actor owns."""
+        function = planning_settings().contact_function
+        if function is None:
+            return
+        for username in ("erik.huddinge", "anders.polisen"):
+            person = Person.objects.get(user__username=username)
+            actor_function, _ = ActorFunction.objects.get_or_create(
+                actor=person.actor, function=function
+            )
+            Assignment.objects.get_or_create(
+                person=person,
+                actor_function=actor_function,
+                defaults={"starts_on": today.replace(month=1, day=1)},
+            )
+        goals = goals_for_year(today.year)
+        if goals is None or OperationalPlan.objects.filter(year=today.year).exists():
+            return
+        plan = plan_create(year=today.year, summary="Demo – ej verklig verksamhetsplan")
+        areas = list(goals.areas.order_by("position"))
+        for owner_name, area, title in (
+            ("Huddinge kommun", areas[1], "Demo: utbildning i säkerhetsskydd"),
+            (
+                "Polismyndigheten Region Stockholm",
+                areas[2],
+                "Demo: mall för kortversion av lägesbild",
+            ),
+        ):
+            activity_save(
+                plan=plan,
+                goal_area=area,
+                title=title,
+                owner=Actor.objects.get(name=owner_name),
+                starts_on=today.replace(month=1, day=1),
+                ends_on=today.replace(month=12, day=31),
+                follow_up_plan="Demo: rapport varje kvartal.",
             )

@@ -1,5 +1,6 @@
 """Load SSR's default data: the 37 parties, municipal clusters, functions, cited population,
-the collaboration levels and the standing forums with their seats.
+the collaboration levels and the standing forums with their seats, and the goals document
+2023–2026 with its goal areas and the common capabilities (ordinary-mode planning).
 
 Why: a new installation (and every ``make run``) needs the network's parties without typing them
 in. Running it again changes nothing; it never overwrites what the secretariat edited.
@@ -10,10 +11,14 @@ from django.db import transaction
 
 from actors.defaults import ssr_defaults_load
 from forums.defaults import forum_defaults_load
+from planning.defaults import planning_defaults_load
 
 
 class Command(BaseCommand):
-    help = "Load SSR's default actors, clusters, functions, population figures and forums."
+    help = (
+        "Load SSR's default actors, clusters, functions, population figures, forums, goals and "
+        "capabilities."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -22,7 +27,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run: bool = False, verbosity: int = 1, **options):
         with transaction.atomic():
-            report = forum_defaults_load(ssr_defaults_load())
+            report = planning_defaults_load(forum_defaults_load(ssr_defaults_load()))
             if dry_run:
                 transaction.set_rollback(True)
         if verbosity:
