@@ -1,4 +1,5 @@
-# The two commands: `make run` (the portal on its embedded default) and `make test`.
+# The two commands: `make run` (the portal on its embedded default) and `make test`;
+# `make bench` measures the portal under load (bench/README.md).
 PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
@@ -8,7 +9,7 @@ MANAGE := $(BIN)/python manage.py
 CHROMIUM ?= /usr/bin/chromium
 export CHROMIUM
 
-.PHONY: run test lint format messages migrations clean
+.PHONY: run test bench lint format messages migrations clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -30,6 +31,20 @@ test: $(STAMP)
 	DJANGO_SETTINGS_MODULE=ssr_portal.test_settings $(MANAGE) makemigrations --check --dry-run
 	@test -x $(CHROMIUM) || echo "NOTICE: $(CHROMIUM) is missing, so the browser tests (journeys, axe, mobile) are SKIPPED. Install it with: apt-get install -y chromium"
 	$(BIN)/pytest -n 2 $(PYTEST_ARGS)
+
+# Benchmarks: PostgreSQL databases ssr_bench* (dropped and re-created) and Redis database 6.
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/ssr_bench
+BENCH_REDIS_URL ?= redis://127.0.0.1:6379/6
+BENCH_STAMP := $(VENV)/.bench-installed
+
+$(BENCH_STAMP): pyproject.toml $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[dev,bench]'
+	@touch $(BENCH_STAMP)
+
+bench: $(BENCH_STAMP)
+	@command -v wrk >/dev/null || (apt-get update -qq && apt-get install -y -qq wrk)
+	TEST_DATABASE_URL=$(BENCH_DATABASE_URL) TEST_REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python scripts/check_services.py
+	BENCH_DATABASE_URL=$(BENCH_DATABASE_URL) BENCH_REDIS_URL=$(BENCH_REDIS_URL) $(BIN)/python -m bench.run $(BENCH_ARGS)
 
 lint: $(STAMP)
 	$(BIN)/ruff check .

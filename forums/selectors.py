@@ -63,6 +63,19 @@ def representatives_on(
     return result
 
 
+def seat_actors(seats: Iterable[Seat], *, on: datetime.date | None = None) -> list[Actor]:
+    """The actors that fill the seats on a day (a cluster seat: its representing municipality),
+    without looking up the people: one query for the clusters' representatives, if any.
+
+    ``seats`` should come with ``actor`` selected.
+    """
+    seats = list(seats)
+    cluster_ids = {s.cluster_id for s in seats if s.cluster_id}
+    representatives = representatives_on(cluster_ids=cluster_ids, on=on) if cluster_ids else {}
+    actors = (s.actor if s.actor_id else representatives.get(s.cluster_id) for s in seats)
+    return [actor for actor in actors if actor is not None]
+
+
 def resolve_seats(seats: Iterable[Seat], *, on: datetime.date | None = None) -> list[ResolvedSeat]:
     """Resolve seats to actors and current holders with a constant number of queries.
 

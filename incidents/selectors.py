@@ -1,24 +1,28 @@
 """Queries for activated mode: who is on duty, who is expected to report, the latest reports."""
 
 import datetime
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import Permission
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from actors.access import is_secretariat
 from actors.models import Actor, Assignment, Person
 from actors.selectors import current_assignments_q
-from forums.selectors import forum_seats, resolve_seats
+from forums.models import Seat
+from forums.selectors import seat_actors
 
 from .models import (
     IMPACT_ORDER,
     ActorStatus,
     FollowUpAction,
     Incident,
+    IncidentUserObjectPermission,
     LogEntry,
     OnCallRole,
     Shift,
@@ -102,9 +106,15 @@ def can_communicate(user: Any) -> bool:
 
 
 def can_view_incident(user: Any, incident: Incident) -> bool:
-    if not getattr(user, "is_authenticated", False):
+    """The secretariat, the RSIB/RKK on duty, and whoever holds ``view_incident`` on it (granted
+    per user by ``incident_access_sync``; read from guardian's direct table in one query)."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    if is_secretariat(user) or user.has_perm("incidents.view_incident", incident):
+    if is_secretariat(user):
+        return True
+    if IncidentUserObjectPermission.objects.filter(
+        user=user, content_object=incident, permission__codename="view_incident"
+    ).exists():
         return True
     return (
         shifts_at().filter(role__in=[OnCallRole.RSIB, OnCallRole.RKK], person__user=user).exists()
@@ -146,11 +156,10 @@ def user_actors(user: Any) -> list[Actor]:
 
 
 def expected_actors(incident: Incident) -> list[Actor]:
-    """Every actor that fills a seat in the incident's activated forums (they report)."""
-    seats = []
-    for forum in incident.activated_forums.all():
-        seats.extend(forum_seats(forum))
-    actors = {r.actor.pk: r.actor for r in resolve_seats(seats) if r.actor}
+    """Every actor that fills a seat in the incident's activated forums (they report); a
+    constant number of queries whatever the number of forums."""
+    seats = Seat.objects.filter(forum__incidents=incident).select_related("actor")
+    actors = {actor.pk: actor for actor in seat_actors(seats)}
     return sorted(actors.values(), key=lambda a: a.name)
 
 
@@ -213,6 +222,55 @@ def reporting_overview(
             overdue = False
         rows.append(ReportingRow(actor, report, status, overdue, age))
     return rows
+
+
+@functools.cache
+def _incident_for_picture_sql() -> str:
+    tables = {
+        "incident": Incident._meta.db_table,
+        "picture": SituationPicture._meta.db_table,
+        "report": SituationReport._meta.db_table,
+        "status": ActorStatus._meta.db_table,
+        "perm": IncidentUserObjectPermission._meta.db_table,
+        "permission": Permission._meta.db_table,
+    }
+    newest_picture = (
+        "(SELECT p.id FROM {picture} p WHERE p.incident_id = i.id AND p.audience = %s "
+        "ORDER BY p.version DESC LIMIT 1)"
+    )
+    return (
+        "SELECT i.*, "
+        f"{newest_picture} AS full_pk, "
+        f"{newest_picture} AS short_pk, "
+        "(SELECT r.id FROM {report} r WHERE r.incident_id = i.id "
+        "ORDER BY r.submitted_at DESC, r.id DESC LIMIT 1) AS report_pk, "
+        "(SELECT COUNT(*) FROM {status} s WHERE s.incident_id = i.id) AS status_count, "
+        "EXISTS (SELECT 1 FROM {perm} o JOIN {permission} ap ON ap.id = o.permission_id "
+        "WHERE o.content_object_id = i.id AND o.user_id = %s AND ap.codename = %s) "
+        "AS user_may_view "
+        "FROM {incident} i WHERE i.id = %s"
+    ).format(**tables)
+
+
+def incident_for_picture(pk: int, *, user: Any) -> Incident | None:
+    """The incident with what tells whether its live picture changed, in one query: the newest
+    picture per audience (``full_pk``, ``short_pk``), the newest report (``report_pk``), the
+    number of status rows (``status_count``; statuses are only ever added), and whether the user
+    holds ``view_incident`` on it (``user_may_view``; the rest of ``can_view_incident`` is for
+    the caller).
+
+    Every open picture page polls this every ten seconds, so it is plain SQL: the ORM spent four
+    times longer building this query than the database spent answering it. Each subquery
+    follows an index that starts with the incident (an ORDER BY id would walk the whole table's
+    primary key back to an old incident)."""
+    params = [
+        SituationPicture.Audience.FULL,
+        SituationPicture.Audience.SHORT,
+        user.pk,
+        "view_incident",
+        pk,
+    ]
+    return next(iter(Incident.objects.raw(_incident_for_picture_sql(), params)), None)
 
 
 def latest_pictures(incident: Incident) -> dict[str, SituationPicture]:

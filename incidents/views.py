@@ -13,6 +13,7 @@ from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -321,36 +322,68 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _picture_context(request: HttpRequest, incident: Incident) -> dict[str, Any]:
+# The live part of the picture is shared by everyone who may see the incident, so it is
+# rendered once and cached: per picture version, newest report and newest status (anything that
+# changes it), and per minute (the ages and "overdue" marks move with the clock).
+LIVE_CACHE_SECONDS = 120
+
+
+def _viewable_incident_for_picture(request: HttpRequest, pk: int) -> Incident:
+    incident = selectors.incident_for_picture(pk, user=request.user)
+    if incident is None:
+        raise Http404
+    if not (incident.user_may_view or selectors.can_view_incident(request.user, incident)):
+        raise Http404
+    return incident
+
+
+def _published(incident: Incident) -> dict[str, Any]:
+    """The latest published versions and the map drawn from them (only on a cache miss)."""
     pictures = selectors.latest_pictures(incident)
     full, short = pictures.get("full"), pictures.get("short")
     shown = full or short
     impacts = selectors.municipality_impacts(shown.actor_snapshot if shown else [])
     affected = {m.municipality_code for m in incident.affected_municipalities.all()}
     return {
-        "incident": incident,
         "full": full,
         "short": short,
         "picture": shown,
-        "version_key": f"{full.pk if full else 0}-{short.pk if short else 0}",
         "map": municipality_map(impacts=impacts, affected=affected),
         "rows": selectors.reporting_overview(incident),
-        "coordinator": selectors.can_coordinate(request.user),
+    }
+
+
+def _picture_context(incident: Incident) -> dict[str, Any]:
+    version_key = f"{incident.full_pk or 0}-{incident.short_pk or 0}"
+    minute = int(timezone.now().timestamp() // 60)
+    return {
+        "incident": incident,
+        "version_key": version_key,
+        # activated_at makes the key unique to this incident row, whatever pks a restored or
+        # re-created database hands out again.
+        "live_cache_key": (
+            f"{incident.activated_at.timestamp()}:{version_key}:"
+            f"{incident.report_pk or 0}:{incident.status_count or 0}:{minute}"
+        ),
+        "live_cache_seconds": LIVE_CACHE_SECONDS,
+        "published": SimpleLazyObject(lambda: _published(incident)),
         "poll_seconds": settings.PICTURE_POLL_SECONDS,
     }
 
 
 @require_GET
 def picture(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = _incident(request, pk)
-    return render(request, "incidents/picture.html", _picture_context(request, incident))
+    incident = _viewable_incident_for_picture(request, pk)
+    context = _picture_context(incident)
+    context["coordinator"] = selectors.can_coordinate(request.user)
+    return render(request, "incidents/picture.html", context)
 
 
 @require_GET
 def picture_live(request: HttpRequest, pk: int) -> HttpResponse:
     """The live part of the picture page; 204 (nothing to swap) when no new version exists."""
-    incident = _incident(request, pk)
-    context = _picture_context(request, incident)
+    incident = _viewable_incident_for_picture(request, pk)
+    context = _picture_context(incident)
     if request.GET.get("since") == context["version_key"]:
         return HttpResponse(status=204)
     return render(request, "incidents/_picture_live.html", context)

@@ -7,9 +7,9 @@ from .fees import sek
 from .models import Invoice
 
 
-def invoice_pdf(invoice: Invoice) -> bytes:
+def invoice_html(invoice: Invoice) -> str:
     with translation.override(settings.LANGUAGE_CODE):
-        html = render_to_string(
+        return render_to_string(
             "membership/pdf/invoice.html",
             {
                 "invoice": invoice,
@@ -17,4 +17,11 @@ def invoice_pdf(invoice: Invoice) -> bytes:
                 "total": sek(invoice.total),
             },
         )
+
+
+def html_to_pdf(html: str) -> bytes:
     return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def invoice_pdf(invoice: Invoice) -> bytes:
+    return html_to_pdf(invoice_html(invoice))

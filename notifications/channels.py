@@ -2,7 +2,7 @@
 
 import base64
 import logging
-from typing import Protocol
+from typing import Any, Protocol
 
 import requests
 from django.conf import settings
@@ -22,7 +22,9 @@ class PermanentError(Exception):
     """Trying again will not help (address refused, bad request)."""
 
 
-def send_email(notification: Notification) -> None:
+def send_email(notification: Notification, connection: Any = None) -> None:
+    """Send over ``connection`` (kept open by the caller for a batch) or a connection of its own.
+    After a transient error a shared connection is closed, so the next message opens a new one."""
     import smtplib
 
     message = EmailMultiAlternatives(
@@ -30,7 +32,7 @@ def send_email(notification: Notification) -> None:
         body=notification.body,
         to=[notification.address],
         headers={"Message-ID": f"<{notification.uid}@ssr-portal>"},
-        connection=get_connection(),
+        connection=connection or get_connection(),
     )
     if notification.html:
         message.attach_alternative(notification.html, "text/html")
@@ -45,9 +47,19 @@ def send_email(notification: Notification) -> None:
     except smtplib.SMTPResponseException as exc:
         if 500 <= exc.smtp_code < 600:
             raise PermanentError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc
+        _reset(connection)
         raise TransientError(f"SMTP {exc.smtp_code}: {exc.smtp_error!r}") from exc
     except (smtplib.SMTPException, OSError) as exc:
+        _reset(connection)
         raise TransientError(f"SMTP: {exc}") from exc
+
+
+def _reset(connection: Any) -> None:
+    if connection is not None:
+        try:
+            connection.close()
+        except Exception:  # already broken: closing is only tidying up
+            logger.debug("Closing a broken e-mail connection failed", exc_info=True)
 
 
 class SmsBackend(Protocol):
@@ -93,9 +105,9 @@ def sms_backend() -> SmsBackend:
     return import_string(settings.SMS_BACKEND)()
 
 
-def send(notification: Notification) -> None:
+def send(notification: Notification, *, connection: Any = None) -> None:
     if notification.channel == "email":
-        send_email(notification)
+        send_email(notification, connection)
     elif notification.channel == "sms":
         sms_backend().send(
             to=notification.address, text=notification.body, reference=str(notification.uid)

@@ -2,6 +2,7 @@
 transaction, sends it after commit, and never sends a row twice (a conditional claim)."""
 
 import base64
+import contextlib
 import datetime
 import logging
 from collections.abc import Iterable
@@ -11,6 +12,7 @@ from typing import Any
 from celery import current_app
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
+from django.core.mail import get_connection
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -136,26 +138,85 @@ def notifications_queue(messages: Iterable[Outgoing]) -> list[int]:
     return ids
 
 
+# Messages per delivery task: one task round trip and one SMTP connection serve many messages
+# (an alert to every seat holder is thousands), while two worker processes still share them.
+DELIVERY_BATCH = 25
+
+
 def enqueue(ids: Iterable[int]) -> int:
-    """Hand rows to the workers. If the broker is down the rows stay pending for the sweep."""
-    deliver = current_app.tasks["notifications.tasks.deliver"]  # by name: tasks imports us
+    """Hand rows to the workers in batches. If the broker is down the rows stay pending for the
+    sweep. Returns how many rows were queued."""
+    deliver_batch = current_app.tasks["notifications.tasks.deliver_batch"]  # by name: see tasks
+    ids = list(ids)
     queued = 0
-    for notification_id in ids:
+    for start in range(0, len(ids), DELIVERY_BATCH):
+        batch = ids[start : start + DELIVERY_BATCH]
         try:
-            deliver.apply_async((notification_id,), retry=False)
+            deliver_batch.apply_async((batch,), retry=False)
         except Exception as exc:  # the broker is unreachable: the beat sweep will try again
-            logger.warning("Could not queue notification %s: %s", notification_id, exc)
+            logger.warning("Could not queue notifications %s…: %s", batch[0], exc)
             break
-        queued += 1
+        queued += len(batch)
     return queued
+
+
+def notifications_deliver(notification_ids: Iterable[int]) -> dict[int, int]:
+    """Deliver several notifications over one e-mail connection. The batch's rows are claimed
+    together (locked, then pending → sending in one update; rows another worker holds are
+    skipped), each outcome is recorded as soon as it is known. Returns {id: seconds to wait} for
+    those to try again."""
+    claimed = _claim(list(notification_ids))
+    retries = {}
+    if not claimed:
+        return retries
+    connection = get_connection()
+    try:
+        # Opened here so that it stays open for the whole batch; if the server cannot be
+        # reached now, each message finds that out itself and is retried.
+        with contextlib.suppress(Exception):
+            connection.open()
+        for notification in claimed:
+            delay = _send_claimed(notification, connection=connection)
+            if delay is not None:
+                retries[notification.pk] = delay
+    finally:
+        with contextlib.suppress(Exception):
+            connection.close()
+    return retries
+
+
+def _claim(ids: list[int]) -> list[Notification]:
+    now = timezone.now()
+    with transaction.atomic():
+        rows = list(
+            Notification.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(
+                Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
+                pk__in=ids,
+                status=Notification.Status.PENDING,
+            )
+            .select_related("recipient")
+            .order_by("pk")
+        )
+        Notification.objects.filter(pk__in=[row.pk for row in rows]).update(
+            status=Notification.Status.SENDING, sending_started_at=now, attempts=F("attempts") + 1
+        )
+    for row in rows:
+        row.status, row.sending_started_at, row.attempts = (
+            Notification.Status.SENDING,
+            now,
+            row.attempts + 1,
+        )
+    return rows
 
 
 def _backoff(attempts: int) -> int:
     return min(30 * 2 ** (attempts - 1), 3600)
 
 
-def notification_deliver(notification_id: int) -> int | None:
+def notification_deliver(notification_id: int, *, connection: Any = None) -> int | None:
     """Claim, send and record one notification. Returns seconds to wait before a retry, or None.
+    ``connection``: an open e-mail connection to reuse (else one is opened for this message).
 
     The claim is a conditional update (pending → sending), so two workers, a retry or a
     re-queue never send the same row twice.
@@ -169,8 +230,13 @@ def notification_deliver(notification_id: int) -> int | None:
     if claimed != 1:
         return None
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
+    return _send_claimed(notification, connection=connection)
+
+
+def _send_claimed(notification: Notification, *, connection: Any = None) -> int | None:
+    """Send a row this worker has claimed and record the outcome at once."""
     try:
-        channels.send(notification)
+        channels.send(notification, connection=connection)
     except channels.PermanentError as exc:
         _finish(notification, Notification.Status.FAILED, str(exc))
         return None

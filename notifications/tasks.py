@@ -13,6 +13,17 @@ def deliver(self, notification_id: int) -> None:
         raise self.retry(countdown=delay)
 
 
+@shared_task(bind=True, acks_late=True, ignore_result=True)
+def deliver_batch(self, notification_ids: list[int]) -> None:
+    """Send several notifications over one connection. Each row is claimed before it is sent, so
+    a repeated batch sends nothing twice; a message that failed for now is retried on its own."""
+    retries = services.notifications_deliver(notification_ids)
+    if self.request.is_eager:
+        return
+    for notification_id, delay in retries.items():
+        deliver.apply_async((notification_id,), countdown=delay)
+
+
 @shared_task(ignore_result=True)
 def requeue_stale() -> int:
     return services.requeue_stale()

@@ -5,6 +5,7 @@ browser would get an English portal; the network works in Swedish, so only an ex
 (the language cookie set by ``set_language``) switches the language.
 """
 
+import time
 from collections.abc import Callable
 
 from django.conf import settings
@@ -40,4 +41,32 @@ class PermissionsPolicyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Permissions-Policy", settings.PERMISSIONS_POLICY)
+        return response
+
+
+class SessionRefreshMiddleware:
+    """Keeps a session alive while it is used, writing it at most once per
+    SESSION_REFRESH_SECONDS.
+
+    SESSION_COOKIE_AGE is how long a session lasts without activity. Django's
+    SESSION_SAVE_EVERY_REQUEST keeps that promise by writing the session row (a transaction and
+    a disk flush) on every request, every ten-second poll of the situation picture included.
+    Here the session is marked changed only when it was last written longer ago than the
+    refresh interval; Django's session middleware then saves it with a new expiry and cookie.
+    So a session ends between AGE minus the interval and AGE after its last request.
+    """
+
+    KEY = "_refreshed_at"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is None or session.is_empty():
+            return response  # no session, or one just flushed by a logout
+        now = int(time.time())
+        if now - session.get(self.KEY, 0) >= settings.SESSION_REFRESH_SECONDS:
+            session[self.KEY] = now
         return response

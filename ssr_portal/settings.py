@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "ssr_portal.middleware.SessionRefreshMiddleware",
     "ssr_portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -202,7 +203,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
-SESSION_SAVE_EVERY_REQUEST = True
+# The inactivity timeout is kept by SessionRefreshMiddleware, which writes a used session at most
+# once per SESSION_REFRESH_SECONDS instead of on every request.
+SESSION_SAVE_EVERY_REQUEST = False
+SESSION_REFRESH_SECONDS = env.int("SESSION_REFRESH_SECONDS", default=60)
 SESSION_COOKIE_HTTPONLY = True
 # Two-factor login is required for the secretariat and RSIB/RKK staff; with this on, for all.
 REQUIRE_2FA_FOR_ALL = env.bool("REQUIRE_2FA_FOR_ALL", default=False)
@@ -358,3 +362,5 @@ ACTORS_PER_PAGE = env.int("ACTORS_PER_PAGE", default=25)
 PICTURE_POLL_SECONDS = env.int("PICTURE_POLL_SECONDS", default=10)
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Route the minimal view that `make bench` measures as the stack's floor (/bench/golv/).
+BENCH_FLOOR_VIEW = env.bool("BENCH_FLOOR_VIEW", default=False)

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -62,3 +63,8 @@ urlpatterns = [
     path("", include("membership.urls")),
     path("", include("planning.urls")),
 ]
+
+# The load benchmarks' floor (make bench): off unless BENCH_FLOOR_VIEW is set, so a production
+# portal carries no route that nothing but a benchmark needs.
+if settings.BENCH_FLOOR_VIEW:
+    urlpatterns.insert(0, path("bench/golv/", views.bench_floor, name="bench_floor"))

@@ -95,6 +95,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
     )
 
 
+@login_not_required
+@require_GET
+def bench_floor(request: HttpRequest) -> HttpResponse:
+    """The benchmarks' floor: the whole middleware stack and nothing else (no query, no
+    template). Routed only when BENCH_FLOOR_VIEW is on (see ssr_portal/urls.py)."""
+    return HttpResponse(b"ok", content_type="text/plain; charset=utf-8")
+
+
 @secretariat_required
 @require_http_methods(["GET", "POST"])
 def lockouts(request: HttpRequest) -> HttpResponse:

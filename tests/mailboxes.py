@@ -20,7 +20,14 @@ class _Collector:
     def __init__(self):
         self.messages = []
         self.refuse = set()
+        self.sessions = 0  # SMTP conversations (EHLO), to see connections reused
         self.lock = threading.Lock()
+
+    async def handle_EHLO(self, server, session, envelope, hostname, responses):
+        session.host_name = hostname
+        with self.lock:
+            self.sessions += 1
+        return responses
 
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         if address in self.refuse:

@@ -31,6 +31,30 @@ def test_issue_is_idempotent_and_gapless(run_2026):
     assert InvoiceCounter.objects.get(series="invoice", year=2026).last_number == 2
 
 
+def test_issue_makes_as_many_queries_for_twenty_actors_as_for_two(
+    run_2026, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    from membership.models import Agreement
+    from tests.factories import ActorFactory
+
+    with django_capture_on_commit_callbacks(), django_assert_max_num_queries(60) as two:
+        assert invoice_run_issue(year=2026) == (2, 0)
+    for i in range(18):
+        actor = ActorFactory(name=f"Aktör {i}", kind="police", invoice_address=f"Box {i}")
+        Agreement.objects.create(actor=actor, signed_on=D(2024, 3, 1), signatory_name="A")
+    from membership.models import FeeSchedule
+
+    FeeSchedule.objects.create(year=2027, approved_on=D(2026, 11, 1))
+    run_2026[0].population_figures.create(reference_date=D(2026, 12, 31), inhabitants=115_000)
+    with (
+        django_capture_on_commit_callbacks(),
+        django_assert_max_num_queries(len(two.captured_queries)),
+    ):
+        assert invoice_run_issue(year=2027) == (20, 0)
+    numbers = sorted(Invoice.objects.filter(year=2027).values_list("number", flat=True))
+    assert numbers == [f"2027{n:05d}" for n in range(1, 21)]
+
+
 def test_issue_refuses_while_there_are_warnings(run_2026, settings):
     settings.SELLER = {**settings.SELLER, "bankgiro": ""}
     with pytest.raises(ValidationError, match="SELLER_BANKGIRO"):

@@ -67,6 +67,46 @@ def test_delivering_twice_sends_once(person, smtp, settings):
     assert len(smtp.messages) == 1
 
 
+def _queued_without_sending(messages) -> list[int]:
+    """Write the rows and let the after-commit enqueue go to Redis, where no worker listens."""
+    from ssr_portal.celery import app
+
+    app.conf.task_always_eager = False
+    try:
+        with transaction.atomic():
+            ids = notifications_queue(messages)
+    finally:
+        app.conf.task_always_eager = True
+    return ids
+
+
+def test_a_batch_shares_one_smtp_connection_and_a_refused_address_fails_alone(smtp):
+    people = [PersonFactory(email=f"holder{i}@example.org") for i in range(30)]
+    smtp.collector.refuse.add("holder7@example.org")
+    ids = _queued_without_sending(
+        [message(p, key=f"alert:{p.pk}", channels=(Channel.EMAIL,)) for p in people]
+    )
+    assert services.notifications_deliver(ids) == {}
+    assert len(smtp.messages) == 29
+    assert smtp.collector.sessions == 1
+    failed = Notification.objects.get(status="failed")
+    assert failed.address == "holder7@example.org"
+    assert Notification.objects.filter(status="sent").count() == 29
+    # Delivering the same batch again sends nothing twice.
+    services.notifications_deliver(ids)
+    assert len(smtp.messages) == 29
+
+
+def test_a_batch_with_the_server_gone_keeps_every_message_for_a_retry(smtp, settings):
+    person = PersonFactory(email="hanna@example.org")
+    ids = _queued_without_sending([message(person, channels=(Channel.EMAIL,))])
+    settings.EMAIL_PORT = 1  # nothing listens there
+    retries = services.notifications_deliver(ids)
+    assert set(retries) == set(ids) and all(delay > 0 for delay in retries.values())
+    assert Notification.objects.get(pk=ids[0]).status == "pending"
+    assert smtp.messages == []
+
+
 def test_missing_contact_path_is_unreachable_not_a_crash(smtp):
     nobody = PersonFactory(email="", mobile="")
     notifications_queue([message(nobody, channels=(Channel.EMAIL, Channel.SMS))])

@@ -1,0 +1,306 @@
+"""``make bench``: seed, serve, load, time, report. See bench/README.md.
+
+Everything runs on 127.0.0.1 against databases of its own (``BENCH_DATABASE_URL`` names the
+scale-1 database; ``_s4`` and ``_invoicing`` are made beside it) and Redis database
+``BENCH_REDIS_URL``. Each load test is bounded in time and in requests.
+"""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import re
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+from . import report
+from .probes import headers_for
+from .processes import ROOT, free_port, gunicorn, new_secret_key, portal_env
+
+RESULTS = ROOT / "bench" / "results"
+LUA = ROOT / "bench" / "wrk_report.lua"
+BENCHMARKS = ROOT / "BENCHMARKS.md"
+
+
+def log(message: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
+
+
+def _database_url(base: str, suffix: str) -> str:
+    parts = urlsplit(base)
+    return urlunsplit(parts._replace(path=parts.path.rstrip("/") + suffix))
+
+
+def _manage(env: dict[str, str], *args: str) -> None:
+    subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, check=True)
+
+
+def prepare_database(url: str, env: dict[str, str], seed_args: list[str]) -> float:
+    """Drop and create the database, migrate, seed; returns the seconds seeding took."""
+    import psycopg
+
+    parts = urlsplit(url)
+    name = parts.path.strip("/")
+    if not name.startswith("ssr_bench"):
+        raise SystemExit(f"Refusing to drop {name!r}: bench databases are named ssr_bench*.")
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as connection:
+        connection.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        connection.execute(f'CREATE DATABASE "{name}"')
+    db_env = {**env, "DATABASE_URL": url}
+    _manage(db_env, "migrate", "--noinput", "--verbosity", "0")
+    started = time.perf_counter()
+    _manage(db_env, "seed_bench", *seed_args)
+    return time.perf_counter() - started
+
+
+def probe(env: dict[str, str], command: str) -> dict:
+    completed = subprocess.run(
+        [sys.executable, "-m", "bench.probes", command],
+        cwd=ROOT,
+        env=env,
+        check=True,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    line = next(
+        line for line in reversed(completed.stdout.splitlines()) if line.startswith("BENCH_JSON ")
+    )
+    return json.loads(line.removeprefix("BENCH_JSON "))
+
+
+def check_page(base: str, target: dict, cookie: str) -> None:
+    """One request before the load: the page must answer as expected, not redirect to login."""
+    headers = headers_for(target)
+    if target["login"]:
+        headers["Cookie"] = cookie
+    request = urllib.request.Request(base + target["path"], headers=headers)
+
+    class NoRedirect(urllib.request.HTTPRedirectHandler):
+        def redirect_request(self, *args, **kwargs):
+            return None
+
+    opener = urllib.request.build_opener(NoRedirect)
+    try:
+        status = opener.open(request, timeout=30).status
+    except urllib.error.HTTPError as exc:
+        status = exc.code
+    if status != target.get("status", 200):
+        raise SystemExit(f"{target['path']} answered {status} before the load test; see logs")
+
+
+def wrk(base: str, target: dict, cookie: str, args: argparse.Namespace, duration: int) -> dict:
+    headers = headers_for(target)
+    if target["login"]:
+        headers["Cookie"] = cookie
+    command = [
+        "wrk",
+        f"-t{args.threads}",
+        f"-c{args.connections}",
+        f"-d{duration}s",
+        "--timeout",
+        "10s",
+        "-s",
+        str(LUA),
+    ]
+    for name, value in headers.items():
+        command += ["-H", f"{name}: {value}"]
+    command.append(base + target["path"])
+    env = {
+        **os.environ,
+        "BENCH_MAX_REQUESTS_PER_THREAD": str(args.max_requests // args.threads),
+        "BENCH_EXPECTED_STATUS": str(target.get("status", 200)),
+    }
+    output = subprocess.run(command, env=env, check=True, stdout=subprocess.PIPE, text=True).stdout
+    line = next(line for line in output.splitlines() if line.startswith("BENCH_JSON "))
+    data = json.loads(line.removeprefix("BENCH_JSON "))
+    seconds = data["duration_us"] / 1e6
+    return {
+        "requests": data["requests"],
+        "rps": data["requests"] / seconds if seconds else 0.0,
+        "p50_ms": data["p50_us"] / 1000,
+        "p95_ms": data["p95_us"] / 1000,
+        "p99_ms": data["p99_us"] / 1000,
+        "errors": data["errors"],
+    }
+
+
+def load_pages(env: dict[str, str], args: argparse.Namespace, notes: list[str]) -> list[dict]:
+    """Every page under load; the floor first and again last, since on a shared machine the load
+    from others moves while the pages are measured: the ratios use the mean of both."""
+    found = probe(env, "targets")
+    port = args.port or free_port()
+    base = f"http://127.0.0.1:{port}"
+    targets = [t for t in found["targets"] if not args.only or t["key"] in args.only]
+    rows = []
+    with gunicorn(env, port=port, workers=args.gunicorn_workers):
+        for target in targets:
+            rows.append(_load(base, target, found["cookie"], args))
+        floors = [row for row in rows if row["key"] == report.FLOOR]
+        if floors:
+            floor = floors[0]
+            again = _load(
+                base, next(t for t in targets if t["key"] == report.FLOOR), found["cookie"], args
+            )
+            notes.append(
+                f"The floor was measured first and again last: {floor['rps']:.0f} and "
+                f"{again['rps']:.0f} req/s (p95 {floor['p95_ms']:.1f} and {again['p95_ms']:.1f} "
+                "ms); the table gives their mean, and every ratio is to that mean."
+            )
+            floor["rps"] = (floor["rps"] + again["rps"]) / 2
+            floor["requests"] += again["requests"]
+            floor["errors"] += again["errors"]
+    return rows
+
+
+def _load(base: str, target: dict, cookie: str, args: argparse.Namespace) -> dict:
+    check_page(base, target, cookie)
+    log(f"load: {target['name']} ({target['path']})")
+    wrk(base, target, cookie, args, args.warmup)
+    result = wrk(base, target, cookie, args, args.duration)
+    log(f"  {result['rps']:.0f} req/s, p95 {result['p95_ms']:.1f} ms")
+    return {"key": target["key"], "name": target["name"], "path": target["path"], **result}
+
+
+def _first_line(command: list[str]) -> str:
+    try:
+        return subprocess.run(
+            command, stdout=subprocess.PIPE, text=True, check=False
+        ).stdout.strip()
+    except FileNotFoundError:
+        return "?"
+
+
+def machine() -> dict[str, str]:
+    cpu = "?"
+    cpuinfo = Path("/proc/cpuinfo")
+    if cpuinfo.exists():
+        match = re.search(r"model name\s*:\s*(.+)", cpuinfo.read_text())
+        cpu = match.group(1).strip() if match else "?"
+    memory = "?"
+    meminfo = Path("/proc/meminfo")
+    if meminfo.exists():
+        match = re.search(r"MemTotal:\s*(\d+) kB", meminfo.read_text())
+        memory = f"{int(match.group(1)) / 1024 / 1024:.1f} GiB RAM" if match else "?"
+    postgres = re.search(r"\(PostgreSQL\) ([\d.]+)", _first_line(["psql", "--version"]))
+    redis = re.search(r"v=([\d.]+)", _first_line(["redis-server", "--version"]))
+    return {
+        "cpu": cpu,
+        "cores": str(os.cpu_count()),
+        "memory": memory,
+        "os": f"{platform.system()} {platform.release()}",
+        "python": platform.python_version(),
+        "postgresql": postgres.group(1) if postgres else "?",
+        "redis": redis.group(1) if redis else "?",
+    }
+
+
+def load_average() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", type=float, default=1.0)
+    parser.add_argument("--large-scale", type=float, default=4.0, help="For the query counts.")
+    parser.add_argument("--duration", type=int, default=15, help="Seconds of load per page.")
+    parser.add_argument("--warmup", type=int, default=3, help="Seconds of warm-up per page.")
+    parser.add_argument("--connections", type=int, default=20)
+    parser.add_argument("--threads", type=int, default=2)
+    parser.add_argument("--max-requests", type=int, default=60_000, help="Per page, in total.")
+    parser.add_argument("--gunicorn-workers", type=int, default=2)
+    parser.add_argument("--invoice-actors", type=int, default=1_000)
+    parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8010")))
+    parser.add_argument("--only", nargs="*", help="Only these page keys (floor, fragment…).")
+    parser.add_argument(
+        "--skip", nargs="*", default=[], choices=["pages", "large", "invoicing", "fanout"]
+    )
+    parser.add_argument("--no-write", action="store_true", help="Print only; write no files.")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = parse_args(argv)
+    database = os.environ.get("BENCH_DATABASE_URL", "postgres://postgres@127.0.0.1:5432/ssr_bench")
+    redis_url = os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/6")
+    secret = new_secret_key()
+    env = portal_env(database, redis_url, secret)
+    results: dict = {
+        "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%d %H:%M UTC"),
+        "machine": {**machine(), "load_before": load_average()},
+        "settings": {
+            "scale": args.scale,
+            "connections": args.connections,
+            "threads": args.threads,
+            "duration": args.duration,
+            "warmup": args.warmup,
+            "max_requests": args.max_requests,
+            "gunicorn_workers": args.gunicorn_workers,
+        },
+        "seed": {},
+        "notes": [],
+    }
+    log("collectstatic (production static storage)")
+    _manage({**env, "DATABASE_URL": database}, "collectstatic", "--noinput", "--verbosity", "0")
+
+    log(f"seeding scale {args.scale}")
+    results["seed"]["scale_s"] = prepare_database(database, env, ["--scale", str(args.scale)])
+    env = {**env, "DATABASE_URL": database}
+    queries_small = probe(env, "queries")["queries"]
+    if "pages" not in args.skip:
+        results["http"] = load_pages(env, args, results["notes"])
+    else:
+        results["http"] = []
+    if "large" not in args.skip:
+        large = _database_url(database, "_s4")
+        log(f"seeding scale {args.large_scale} for the query counts")
+        results["seed"]["scale4_s"] = prepare_database(
+            large, env, ["--scale", str(args.large_scale)]
+        )
+        queries_large = probe({**env, "DATABASE_URL": large}, "queries")["queries"]
+    else:
+        queries_large = {}
+    known = {row["key"] for row in results["http"]}
+    for target_key, count in queries_small.items():
+        if target_key not in known:
+            continue
+        row = next(r for r in results["http"] if r["key"] == target_key)
+        row["queries"] = {"1": count, "4": queries_large.get(target_key)}
+    results["queries"] = {"1": queries_small, "4": queries_large}
+
+    if "fanout" not in args.skip:
+        log("notification fan-out")
+        results.update(probe(env, "fanout"))
+    if "invoicing" not in args.skip:
+        invoicing_db = _database_url(database, "_invoicing")
+        log(f"seeding {args.invoice_actors} members for the invoice run")
+        results["seed"]["invoicing_s"] = prepare_database(
+            invoicing_db, env, ["--invoice-run-actors", str(args.invoice_actors)]
+        )
+        log("invoice run")
+        results.update(probe({**env, "DATABASE_URL": invoicing_db}, "invoicing"))
+    results["machine"]["load_after"] = load_average()
+
+    text = report.format_report(results)
+    print(text)
+    if not args.no_write:
+        RESULTS.mkdir(parents=True, exist_ok=True)
+        day = datetime.datetime.now(datetime.UTC).date().isoformat()
+        path = RESULTS / f"{day}.md"
+        if path.exists():
+            path = RESULTS / f"{day}-{time.strftime('%H%M')}.md"
+        path.write_text(f"# Benchmark results {day}\n\n{text}")
+        (RESULTS / f"{path.stem}.json").write_text(json.dumps(results, indent=2, default=str))
+        if BENCHMARKS.exists():
+            BENCHMARKS.write_text(report.replace_latest(BENCHMARKS.read_text(), text))
+        log(f"written to {path.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

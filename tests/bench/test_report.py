@@ -1,0 +1,150 @@
+"""The bench report: goals checked against the measured figures, the tables, BENCHMARKS.md."""
+
+import pytest
+
+from bench.report import LATEST_END, LATEST_START, format_report, goals, replace_latest
+
+
+def results(**changes):
+    data = {
+        "date": "2026-11-22 07:00 UTC",
+        "machine": {"cpu": "Test CPU", "cores": "2", "load_before": "1.00 0.50 0.25"},
+        "settings": {"scale": 1.0, "connections": 20, "duration": 15},
+        "http": [
+            {
+                "key": "floor",
+                "name": "Minimal view (floor)",
+                "path": "/bench/golv/",
+                "rps": 1000.0,
+                "p50_ms": 10.0,
+                "p95_ms": 20.0,
+                "p99_ms": 30.0,
+                "requests": 15000,
+                "errors": 0,
+                "queries": {"1": 0, "4": 0},
+            },
+            {
+                "key": "picture",
+                "name": "Situation picture page",
+                "path": "/handelser/1/lagesbild/",
+                "rps": 100.0,
+                "p50_ms": 150.0,
+                "p95_ms": 250.0,
+                "p99_ms": 300.0,
+                "requests": 1500,
+                "errors": 0,
+                "queries": {"1": 17, "4": 17},
+            },
+            {
+                "key": "fragment",
+                "name": "Live fragment, new version",
+                "path": "/handelser/1/lagesbild/live/",
+                "rps": 600.0,
+                "p50_ms": 30.0,
+                "p95_ms": 80.0,
+                "p99_ms": 120.0,
+                "requests": 9000,
+                "errors": 0,
+                "queries": {"1": 12, "4": 13},
+            },
+        ],
+        "invoicing": {
+            "actors": 1000,
+            "runs": [
+                {"workers": 1, "end_to_end_s": 95.0, "documents_s": 90.0},
+                {"workers": 2, "end_to_end_s": 55.5, "documents_s": 50.0},
+            ],
+            "pdf": {"samples": 20, "portal_ms": 60.0, "bare_ms": 50.0, "ratio": 1.2},
+            "peppol": {"invoices": 1000, "total_s": 2.0, "per_invoice_ms": 2.0},
+        },
+        "fanout": {
+            "recipients": 2000,
+            "runs": [
+                {
+                    "workers": 1,
+                    "rows": 4000,
+                    "written_s": 1.2,
+                    "delivered_s": 40.0,
+                    "smtp_received": 2000,
+                },
+                {
+                    "workers": 2,
+                    "rows": 4000,
+                    "written_s": 2.5,
+                    "delivered_s": 25.0,
+                    "smtp_received": 2000,
+                },
+            ],
+        },
+    }
+    data.update(changes)
+    return data
+
+
+def test_goals_report_the_measured_figure_and_whether_it_was_met():
+    found = goals(results())
+    by_text = {goal.text: goal for goal in found}
+    throughput = by_text["Live fragment ≥ 50 % of the minimal view's throughput"]
+    assert (throughput.measured, throughput.met) == ("60 %", True)
+    latency = by_text["Live fragment p95 < 100 ms with 20 concurrent clients"]
+    assert (latency.measured, latency.met) == ("80.0 ms", True)
+    page = by_text["Situation picture page: same number of queries at scale 1 and scale 4"]
+    assert (page.measured, page.met) == ("17 and 17", True)
+    fragment = by_text["Live fragment: same number of queries at scale 1 and scale 4"]
+    assert (fragment.measured, fragment.met) == ("12 and 13", False)
+    run = by_text["Invoice run for 1000 actors with PDFs and XML < 60 s with 2 worker processes"]
+    assert (run.measured, run.met) == ("55.5 s", True)
+    pdf = by_text["A PDF costs ≤ 1.3 × a bare WeasyPrint render of the same HTML"]
+    assert (pdf.measured, pdf.met) == ("1.20 ×", True)
+    written = by_text["Fan-out to 2000 recipients: rows written < 2 s"]
+    assert (written.measured, written.met) == ("2.50 s (slowest run)", False)
+    delivered = by_text["Fan-out: all delivered to the local SMTP server < 30 s"]
+    assert (delivered.measured, delivered.met) == ("40.0 s (slowest run)", False)
+
+
+def test_a_delivery_that_lost_messages_misses_the_goal_however_fast():
+    data = results()
+    for run in data["fanout"]["runs"]:
+        run["delivered_s"] = 5.0
+    data["fanout"]["runs"][1]["smtp_received"] = 1999
+    delivered = next(g for g in goals(data) if g.text.startswith("Fan-out: all delivered"))
+    assert delivered.met is False
+
+
+def test_goals_not_measured_say_so():
+    found = goals({"settings": {"connections": 20}})
+    assert all(goal.met is None and goal.measured == "–" for goal in found)
+    assert len(found) == 8
+
+
+def test_the_report_gives_every_page_its_ratio_to_the_floor():
+    text = format_report(results())
+    assert "| Minimal view (floor) | `/bench/golv/` | 1000 | 1.00 | 10.0 | 20.0 | 30.0 |" in text
+    assert "| Live fragment, new version | `/handelser/1/lagesbild/live/` | 600 | 0.60 |" in text
+    assert "| Situation picture page | `/handelser/1/lagesbild/` | 100 | 0.10 |" in text
+    assert "| 17 / 17 |" in text
+    assert "Load average (uptime) before: 1.00 0.50 0.25" in text
+    assert "**missed**" in text and "| met |" in text
+    assert "| 2 | – | – | 50.00 | 55.50 |" in text
+    assert "**1.20 ×**" in text
+    assert "| 2 | 4000 | 2.50 |" in text
+
+
+def test_a_scale_not_measured_shows_a_dash():
+    data = results()
+    data["http"][1]["queries"] = {"1": 17, "4": None}
+    assert "| 17 / – |" in format_report(data)
+
+
+def test_the_latest_run_replaces_only_what_is_between_the_markers():
+    document = f"# Benchmarks\n\nProse.\n\n{LATEST_START}\nold table\n{LATEST_END}\n\nMore prose.\n"
+    updated = replace_latest(document, "new table\n")
+    assert "old table" not in updated
+    assert updated.startswith("# Benchmarks\n\nProse.\n\n")
+    assert f"{LATEST_START}\n\nnew table\n\n{LATEST_END}\n\nMore prose.\n" in updated
+    assert replace_latest(updated, "newer\n").count(LATEST_START) == 1
+
+
+def test_a_document_without_markers_is_refused():
+    with pytest.raises(ValueError):
+        replace_latest("# Benchmarks\n", "table")

@@ -1,0 +1,117 @@
+"""seed_bench: the benchmark dataset at a tiny scale (the real scales run in make bench only)."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import CommandError, call_command
+from django.db import transaction
+from django.test import Client
+from django.urls import reverse
+
+from actors.models import Actor, Person
+from forums.models import Forum
+from incidents.models import Incident, SituationPicture, SituationReport
+from membership.invoicing import issue_check
+from membership.models import Invoice
+from ssr_portal.benchdata import BENCH_INCIDENT_TITLE, BENCH_USERNAME, INVOICE_RUN_YEARS
+
+pytestmark = pytest.mark.django_db
+
+
+def fingerprint():
+    return sorted(
+        SituationReport.objects.values_list("actor__name", "version", "impact", "situation")
+    )
+
+
+def test_scale_sets_the_counts(capsys):
+    call_command("seed_bench", "--scale", "0.01", verbosity=0)
+    assert Actor.objects.count() == 3
+    assert Person.objects.count() == 30 + 1  # and the bench member
+    assert Forum.objects.count() == 1
+    assert Incident.objects.count() == 1
+    assert SituationReport.objects.count() == 200
+    assert SituationPicture.objects.count() == 5
+    assert Invoice.objects.count() == 10
+    assert Invoice.objects.filter(kind=Invoice.Kind.CREDIT_NOTE).count() == 1
+
+
+def test_the_same_seed_gives_the_same_data():
+    with transaction.atomic():
+        call_command("seed_bench", "--scale", "0.01", verbosity=0)
+        first = fingerprint()
+        transaction.set_rollback(True)
+    call_command("seed_bench", "--scale", "0.01", verbosity=0)
+    assert fingerprint() == first
+    assert len(first) == 200
+
+
+def test_the_bench_member_sees_the_activated_incident_without_a_second_factor():
+    call_command("seed_bench", "--scale", "0.01", verbosity=0)
+    incident = Incident.objects.get(title=BENCH_INCIDENT_TITLE)
+    assert incident.is_active
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=BENCH_USERNAME))
+    response = client.get(reverse("incidents:picture", args=[incident.pk]))
+    assert response.status_code == 200
+    assert response.context["published"]["picture"].version == 3  # 5 pictures: full 1–3, short 1–2
+    assert len(response.context["published"]["rows"]) >= 3
+
+
+def test_refuses_a_database_that_has_actors():
+    call_command("seed_bench", "--scale", "0.01", verbosity=0)
+    with pytest.raises(CommandError, match="empty"):
+        call_command("seed_bench", "--scale", "0.01", verbosity=0)
+
+
+@pytest.mark.parametrize(
+    "args", [["--scale", "0"], ["--scale", "21"], ["--invoice-run-actors", "0"]]
+)
+def test_refuses_a_scale_out_of_bounds(args):
+    with pytest.raises(CommandError):
+        call_command("seed_bench", *args, verbosity=0)
+    assert not Actor.objects.exists()
+
+
+def test_dry_run_prints_the_counts_and_writes_nothing(capsys):
+    call_command("seed_bench", "--scale", "2", "--dry-run")
+    out = capsys.readouterr().out
+    assert "actors: 600" in out and "reports: 40000" in out
+    assert not Actor.objects.exists()
+
+
+def test_invoice_run_members_can_be_issued_both_years(settings):
+    settings.SELLER = {**settings.SELLER, "org_number": "202100-0001", "bankgiro": "5050-1055"}
+    call_command("seed_bench", "--invoice-run-actors", "30", verbosity=0)
+    for year in INVOICE_RUN_YEARS:
+        preview = issue_check(year)
+        assert len(preview.rows) == 30
+        assert preview.all_warnings == []
+
+
+def _picture_queries(django_assert_max_num_queries, client, incident):
+    counts = {}
+    for name, url, headers in (
+        ("page", reverse("incidents:picture", args=[incident.pk]), {}),
+        ("fragment", reverse("incidents:picture_live", args=[incident.pk]), {"HX-Request": "1"}),
+    ):
+        client.get(url, headers=headers)  # warm: cached per picture version
+        with django_assert_max_num_queries(40) as captured:
+            assert client.get(url, headers=headers).status_code == 200
+        counts[name] = len(captured.captured_queries)
+    return counts
+
+
+def test_picture_page_and_fragment_make_as_many_queries_at_three_times_the_data(
+    django_assert_max_num_queries,
+):
+    user_model = get_user_model()
+    counts = []
+    for scale in ("0.01", "0.03"):
+        with transaction.atomic():
+            call_command("seed_bench", "--scale", scale, verbosity=0)
+            client = Client()
+            client.force_login(user_model.objects.get(username=BENCH_USERNAME))
+            incident = Incident.objects.get(title=BENCH_INCIDENT_TITLE)
+            counts.append(_picture_queries(django_assert_max_num_queries, client, incident))
+            transaction.set_rollback(True)
+    assert counts[0] == counts[1]
