@@ -6,14 +6,17 @@ same transaction as the action where there is one, and a login, download or expo
 after it succeeded.
 """
 
+import datetime
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth import user_logged_in, user_logged_out, user_login_failed
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
 
 from .models import AuditEvent
 
@@ -161,11 +164,6 @@ def connect_signals() -> None:
 
 def purge_old(*, now: Any = None) -> int:
     """Delete audit events older than ``AUDIT_RETENTION_DAYS``; returns how many."""
-    import datetime
-
-    from django.conf import settings
-    from django.utils import timezone
-
     cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.AUDIT_RETENTION_DAYS)
     deleted, _by_model = AuditEvent.objects.filter(occurred_at__lt=cutoff).delete()
     return deleted

@@ -5,10 +5,21 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
+from django.apps import apps
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
+from django.utils.formats import localize
+from django.utils.translation import gettext as _
 
-from .models import Actor, ActorFunction, Assignment, Function, Person, PopulationFigure
+from .models import (
+    Actor,
+    ActorFunction,
+    Assignment,
+    AuditEvent,
+    Function,
+    Person,
+    PopulationFigure,
+)
 
 # Holders before deputies wherever assignments are listed.
 HOLDERS_FIRST = Case(
@@ -158,8 +169,6 @@ PORTAL_APPS = ("actors", "forums", "incidents", "membership", "notifications", "
 
 def history_models() -> list[type]:
     """The portal's models that record their history, in a stable order."""
-    from django.apps import apps
-
     return sorted(
         (
             model
@@ -201,9 +210,6 @@ def object_history(model: type, pk: int, *, offset: int = 0, limit: int = 50) ->
 def _shown(field: Any, value: Any) -> str:
     """A recorded value as a person reads it: choice labels, yes/no, "–" for nothing, and the
     id of a related object."""
-    from django.utils.formats import localize
-    from django.utils.translation import gettext as _
-
     if value is None or value == "":
         return "–"
     if field.choices:
@@ -225,8 +231,6 @@ def audit_events(
     object_id: str = "",
 ) -> QuerySet:
     """Audit events matching the filters, newest first."""
-    from .models import AuditEvent
-
     events = AuditEvent.objects.select_related("user", "subject_user", "content_type")
     if person:
         events = events.filter(

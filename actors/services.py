@@ -10,13 +10,25 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.contrib.auth.hashers import make_password
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django_otp import devices_for_user
 
-from .models import Actor, ActorFunction, Assignment, Function, Person, PopulationFigure
+from . import audit
+from .models import (
+    Actor,
+    ActorFunction,
+    Assignment,
+    AuditEvent,
+    Function,
+    Person,
+    PopulationFigure,
+)
 from .validators import normalize_org_number
 
 # Apps that keep data derived from assignments (forum access) register a callable here in their
@@ -359,9 +371,6 @@ def _jsonable(value: Any) -> Any:
 
 def person_export(*, person: Person, by: Any = None) -> dict[str, Any]:
     """Everything the portal holds about a person, as JSON-ready data (the right of access)."""
-    from . import audit
-    from .models import AuditEvent
-
     user = person.user
     data: dict[str, Any] = {
         "exported_at": timezone.now().isoformat(),
@@ -432,11 +441,6 @@ def person_anonymise(*, person: Person, by: Any = None) -> Person:
     """The person has left the network: replace their name and contact details, here and in the
     record's history, and close their login. Their assignments stay, so what their functions did
     (reports, decisions, log entries) keeps its history, now under an anonymous name."""
-    from django.contrib.auth.hashers import make_password
-    from django_otp import devices_for_user
-
-    from . import audit
-
     if person.anonymised_at is not None:
         raise ValidationError(_("This person has already been anonymised."))
     scrubbed = {
@@ -469,10 +473,6 @@ def person_anonymise(*, person: Person, by: Any = None) -> Person:
 
 def _scrub_audit_trail(person: Person) -> None:
     """The audit trail keeps what happened, but no longer names the person."""
-    from django.contrib.contenttypes.models import ContentType
-
-    from .models import AuditEvent
-
     AuditEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(Person), object_id=str(person.pk)
     ).update(object_repr=person.full_name)

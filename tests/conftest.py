@@ -174,3 +174,16 @@ def sms_gateway(settings):
         settings.SMS_GATEWAY_TOKEN = "test-token"
         settings.SMS_SENDER = "SSR"
         yield gateway
+
+
+@pytest.fixture
+def world(forum, seat, holder, deputy, settings):
+    """A small, complete portal around ``forum`` (see tests/world.py), with an RSIB and an RKK
+    on duty."""
+    from incidents.models import OnCallRole
+    from tests.incidents.conftest import _on_call
+    from tests.world import build_world
+
+    rsib = _on_call("rut", OnCallRole.RSIB, now=True)
+    rkk = _on_call("kim", OnCallRole.RKK, now=True)
+    return build_world(forum=forum, seat=seat, holder=holder, rsib=rsib, rkk=rkk, settings=settings)

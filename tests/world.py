@@ -164,6 +164,7 @@ def build_world(*, forum, seat, holder, rsib, rkk, settings) -> dict:
     world["year"] = 2026
     world["user"] = holder
     world["rsib"] = rsib
+    world["rkk"] = rkk
     return world
 
 

@@ -72,34 +72,18 @@ def test_a_change_to_an_actor_appears_in_its_history_with_who_made_it(
     assert "Nacka kommun (ny)" in text and "<del>Nacka kommun</del>" in text and "sara" in text
 
 
-def test_forum_incident_and_invoice_changes_are_in_their_history(forum, rsib_world):
+def test_forum_incident_and_invoice_changes_are_in_their_history(forum, world):
     from forums import services as forum_services
     from incidents.models import Incident
     from membership.models import Invoice
 
     forum_services.forum_update(forum=forum, name="Samordningsgruppen")
     assert forum.history.latest().name == "Samordningsgruppen"
-    incident = Incident.objects.get(pk=rsib_world["incident"].pk)  # the world has two
+    incident = Incident.objects.get(pk=world["incident"].pk)  # the world has two
     assert incident.history.count() >= 1
-    invoice = Invoice.objects.get(actor=rsib_world["actor"])
+    invoice = Invoice.objects.get(actor=world["actor"])
     types = list(invoice.history.order_by("history_date").values_list("history_type", flat=True))
     assert types[0] == "+" and "~" in types  # issued, then its PDF and XML were attached
-
-
-@pytest.fixture
-def rsib_world(forum, seat, holder, settings):
-    from incidents.models import OnCallRole
-    from tests.incidents.conftest import _on_call
-    from tests.world import build_world
-
-    return build_world(
-        forum=forum,
-        seat=seat,
-        holder=holder,
-        rsib=_on_call("rut", OnCallRole.RSIB, now=True),
-        rkk=_on_call("kim", OnCallRole.RKK, now=True),
-        settings=settings,
-    )
 
 
 def test_a_deleted_objects_history_stays_readable(secretariat, forum, seat):
@@ -199,7 +183,7 @@ def test_audit_search_queries_do_not_grow_with_events(secretariat, django_assert
 # --- Personal data --------------------------------------------------------------------------
 
 
-def test_export_holds_the_persons_data(secretariat, holder, rsib_world):
+def test_export_holds_the_persons_data(secretariat, holder, world):
     person = Person.objects.get(user=holder)
     response = secretariat.get(reverse("actors:person_export", args=[person.pk]))
     assert response.status_code == 200
@@ -222,7 +206,7 @@ def test_a_person_exports_their_own_data_but_not_anothers(member_user, member):
     assert member.get(reverse("actors:person_export", args=[other.pk])).status_code == 403
 
 
-def test_anonymising_keeps_what_the_functions_did(secretariat, holder, rsib_world):
+def test_anonymising_keeps_what_the_functions_did(secretariat, holder, world):
     from incidents.models import SituationReport
     from notifications.models import Notification
 

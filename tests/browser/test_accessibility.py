@@ -8,7 +8,7 @@ so their validation errors are checked as well; the error pages are walked by th
 """
 
 import pytest
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
 from tests.browser.conftest import (
     ANON,
@@ -24,6 +24,7 @@ from tests.browser.conftest import (
     screenshot,
     too_wide,
 )
+from tests.urlconf import url_names
 
 EVERY_MEMBER = (MEMBER, SEC)
 COORDINATORS = (RSIB, SEC)
@@ -209,26 +210,6 @@ EXCLUDED = {
     "membership:csv": "CSV download",
     "membership:reimbursement_decide": "POST-only (decide a reimbursement claim)",
 }
-# Django's admin is the framework's own, for the secretariat's superusers only.
-EXCLUDED_NAMESPACES = {"admin": "Django's own admin site, not the portal's templates"}
-
-
-def url_names() -> set[str]:
-    names: set[str] = set()
-
-    def walk(patterns, prefix=""):
-        for entry in patterns:
-            if isinstance(entry, URLResolver):
-                if entry.namespace in EXCLUDED_NAMESPACES:
-                    continue
-                namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
-                walk(entry.url_patterns, namespace)
-            elif isinstance(entry, URLPattern):
-                assert entry.name, f"unnamed URL pattern {entry.pattern}: name it"
-                names.add(prefix + entry.name)
-
-    walk(get_resolver().url_patterns)
-    return names
 
 
 def test_every_url_is_walked_or_excluded():

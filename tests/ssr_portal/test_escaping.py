@@ -10,7 +10,6 @@ from pypdf import PdfReader
 from actors.models import Actor
 from incidents import services as incident_services
 from incidents.tasks import render_picture_pdf
-from tests.world import build_world
 
 pytestmark = pytest.mark.django_db
 SCRIPT = "<script>alert(1)</script>"
@@ -36,21 +35,6 @@ def test_an_actor_named_with_markup_is_shown_escaped(secretariat):
     for url in (reverse("actors:actor_list"), actor.get_absolute_url()):
         html = secretariat.get(url).content.decode()
         assert ESCAPED in html and SCRIPT not in html
-
-
-@pytest.fixture
-def world(forum, seat, holder, settings):
-    from incidents.models import OnCallRole
-    from tests.incidents.conftest import _on_call
-
-    return build_world(
-        forum=forum,
-        seat=seat,
-        holder=holder,
-        rsib=_on_call("rut", OnCallRole.RSIB, now=True),
-        rkk=_on_call("kim", OnCallRole.RKK, now=True),
-        settings=settings,
-    )
 
 
 def test_markup_in_a_situation_picture_is_text_in_the_page_and_the_pdf(world, holder_client):

@@ -16,8 +16,8 @@ from django.urls import NoReverseMatch, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.ssr_portal.test_object_access import GUARDED, SECRET_ARGUMENTS, _walk
-from tests.world import build_world
+from tests.ssr_portal.test_object_access import GUARDED, SECRET_ARGUMENTS
+from tests.urlconf import url_names
 
 pytestmark = pytest.mark.django_db
 
@@ -37,19 +37,7 @@ NOT_FORMS = {
 
 
 def _all_names() -> list[str]:
-    from django.urls import URLPattern, URLResolver, get_resolver
-
-    def plain(patterns, namespace=None):
-        for pattern in patterns:
-            if isinstance(pattern, URLResolver):
-                if pattern.namespace == "admin":
-                    continue
-                yield from plain(pattern.url_patterns, pattern.namespace or namespace)
-            elif isinstance(pattern, URLPattern) and not pattern.pattern.converters:
-                yield f"{namespace}:{pattern.name}" if namespace else pattern.name
-
-    with_args = set(_walk(get_resolver().url_patterns)) - set(SECRET_ARGUMENTS)
-    return sorted((set(plain(get_resolver().url_patterns)) | with_args) - NOT_FORMS)
+    return sorted(url_names() - set(SECRET_ARGUMENTS) - NOT_FORMS)
 
 
 def _text(max_length: int | None):
@@ -129,18 +117,11 @@ def _invalid_rows(model: type[models.Model]) -> list:
 
 
 @pytest.fixture
-def people(forum, seat, holder, deputy, secretariat_user, settings):
-    from incidents.models import OnCallRole
+def people(world, holder, secretariat_user):
     from tests.conftest import verified_login
-    from tests.incidents.conftest import _on_call
 
-    rsib = _on_call("rut", OnCallRole.RSIB, now=True)
-    rkk = _on_call("kim", OnCallRole.RKK, now=True)
-    world = build_world(
-        forum=forum, seat=seat, holder=holder, rsib=rsib, rkk=rkk, settings=settings
-    )
-    clients = [verified_login(Client(), user) for user in (secretariat_user, holder, rsib, rkk)]
-    return world, clients
+    users = (secretariat_user, holder, world["rsib"], world["rkk"])
+    return world, [verified_login(Client(), user) for user in users]
 
 
 OPEN_PAGES = {

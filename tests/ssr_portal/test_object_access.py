@@ -7,27 +7,16 @@ The walk is generated from the URL conf: a new URL with an argument and no entry
 
 import pytest
 from django.test import Client
-from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.urls import reverse
 
-from tests.world import MARKER, build_world
+from tests.urlconf import url_names
+from tests.world import MARKER
 
 pytestmark = pytest.mark.django_db
 
 
-def _walk(patterns, prefix="", namespace=None):
-    for pattern in patterns:
-        if isinstance(pattern, URLResolver):
-            if pattern.namespace == "admin":  # Django's admin checks its own permissions
-                continue
-            yield from _walk(
-                pattern.url_patterns, prefix + str(pattern.pattern), pattern.namespace or namespace
-            )
-        elif isinstance(pattern, URLPattern) and pattern.pattern.converters:
-            yield f"{namespace}:{pattern.name}" if namespace else pattern.name
-
-
 def urls_with_arguments() -> set[str]:
-    return set(_walk(get_resolver().url_patterns))
+    return url_names(arguments=True)
 
 
 def pk(key):
@@ -158,16 +147,6 @@ def test_every_url_with_an_argument_is_walked():
     listed = set(GUARDED) | set(OPEN_TO_MEMBERS) | set(SECRET_ARGUMENTS)
     assert urls_with_arguments() - listed == set(), "add the new URL to the object-access walk"
     assert listed - urls_with_arguments() == set(), "a listed URL no longer exists"
-
-
-@pytest.fixture
-def world(forum, seat, holder, deputy, settings):
-    from incidents.models import OnCallRole
-    from tests.incidents.conftest import _on_call
-
-    rsib = _on_call("rut", OnCallRole.RSIB, now=True)
-    rkk = _on_call("kim", OnCallRole.RKK, now=True)
-    return build_world(forum=forum, seat=seat, holder=holder, rsib=rsib, rkk=rkk, settings=settings)
 
 
 @pytest.fixture

@@ -1,0 +1,28 @@
+"""The portal's URL conf as a list of names, for the walks that must cover every URL (object
+access, form fuzzing, the axe walk): a new URL that no walk lists fails the suite."""
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+# Django's admin is the framework's own (it checks its own permissions and renders its own
+# templates); the walks cover the portal's pages.
+SKIPPED_NAMESPACES = {"admin"}
+
+
+def url_names(*, arguments: bool | None = None) -> set[str]:
+    """Every named URL pattern as "namespace:name"; with ``arguments`` True only those that take
+    an argument (an object id, a year, a token), with False only those that take none."""
+    names: set[str] = set()
+
+    def walk(patterns, namespace: str | None) -> None:
+        for entry in patterns:
+            if isinstance(entry, URLResolver):
+                if entry.namespace in SKIPPED_NAMESPACES:
+                    continue
+                walk(entry.url_patterns, entry.namespace or namespace)
+            elif isinstance(entry, URLPattern):
+                assert entry.name, f"unnamed URL pattern {entry.pattern}: name it"
+                if arguments is None or bool(entry.pattern.converters) == arguments:
+                    names.add(f"{namespace}:{entry.name}" if namespace else entry.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
