@@ -6,17 +6,27 @@ same transaction as the action where there is one, and a login, download or expo
 after it succeeded.
 """
 
+import contextlib
 import datetime
+import ipaddress
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any
 
 from django.conf import settings
-from django.contrib.auth import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth import (
+    get_user_model,
+    user_logged_in,
+    user_logged_out,
+    user_login_failed,
+)
+from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
-from django.db import models
+from django.db import connection, models
+from django.db.models.signals import m2m_changed
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
+from simple_history.models import HistoricalRecords
 
 from .models import AuditEvent
 
@@ -24,9 +34,23 @@ Kind = AuditEvent.Kind
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    """The client's address as the web server saw it (the proxy passes it in REMOTE_ADDR)."""
+    """The client's address: behind TRUSTED_PROXY_COUNT proxies, the address the outermost
+    trusted proxy saw (that many entries from the right of X-Forwarded-For; what a client wrote
+    further left is not trusted); without proxies, the connection's address. The lockout
+    (django-axes) and the audit trail both use this."""
     if request is None:
         return None
+    count = settings.TRUSTED_PROXY_COUNT
+    if count > 0:
+        forwarded = [
+            part.strip()
+            for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")
+            if part.strip()
+        ]
+        if len(forwarded) >= count:
+            candidate = forwarded[-count]
+            with contextlib.suppress(ValueError):
+                return str(ipaddress.ip_address(candidate))
     return request.META.get("REMOTE_ADDR") or None
 
 
@@ -128,6 +152,141 @@ def audited(
     return decorate
 
 
+# --- Group and permission memberships ---------------------------------------------------------
+# Who is in which group and holds which model-level permission is changed through the m2m
+# relations of ``auth`` (the admin's user and group forms, a shell, a data fix). Django offers no
+# service to route those through, so the audit listens to ``m2m_changed`` on the three through
+# models; whoever changes them, the change is recorded.
+
+# (kind when added, kind when removed) by the name of the m2m field
+_MEMBERSHIP_KINDS: dict[str, tuple[str, str]] = {
+    "groups": (Kind.GROUP_ADDED, Kind.GROUP_REMOVED),
+    "user_permissions": (Kind.PERMISSION_GRANTED, Kind.PERMISSION_WITHDRAWN),
+    "permissions": (Kind.GROUP_PERMISSION_GRANTED, Kind.GROUP_PERMISSION_WITHDRAWN),
+}
+
+
+def _membership_fields() -> dict[type[models.Model], models.ManyToManyField]:
+    """The audited m2m fields, by their through model (the signal's sender)."""
+    fields = [
+        get_user_model()._meta.get_field("groups"),
+        get_user_model()._meta.get_field("user_permissions"),
+        Group._meta.get_field("permissions"),
+    ]
+    return {field.remote_field.through: field for field in fields}
+
+
+def current_request() -> HttpRequest | None:
+    """The request this thread is serving, as simple_history's middleware exposes it (None in a
+    shell, a task or a migration)."""
+    return getattr(HistoricalRecords.context, "request", None)
+
+
+def _pairs(instance: Any, reverse: bool, pk_set: Any) -> set[tuple[int, int]]:
+    """(owner id, target id) pairs; the owner is the user, or the group for its permissions."""
+    if reverse:
+        return {(pk, instance.pk) for pk in pk_set}
+    return {(instance.pk, pk) for pk in pk_set}
+
+
+def _current_pairs(
+    field: models.ManyToManyField, instance: Any, reverse: bool
+) -> set[tuple[int, int]]:
+    through = field.remote_field.through
+    owner, target = field.m2m_column_name(), field.m2m_reverse_name()
+    rows = through._default_manager.filter(**{target if reverse else owner: instance.pk})
+    return set(rows.values_list(owner, target))
+
+
+def _label(target: models.Model | None, pk: int) -> str:
+    if target is None:
+        return str(pk)
+    if isinstance(target, Permission):
+        return f"{target.content_type.app_label}.{target.codename}"
+    return str(target)
+
+
+def record_membership_changes(
+    *,
+    field: models.ManyToManyField,
+    added: bool,
+    pairs: set[tuple[int, int]],
+    request: HttpRequest | None = None,
+) -> int:
+    """One event per (owner, group or permission) pair added or removed, in one insert."""
+    if not pairs:
+        return 0
+    kind = _MEMBERSHIP_KINDS[field.name][0 if added else 1]
+    targets = field.related_model._default_manager.all()
+    if field.related_model is Permission:
+        targets = targets.select_related("content_type")
+    targets = targets.in_bulk({target for _owner, target in pairs})
+    actor = _actor(request, None)
+    common = {
+        "kind": kind,
+        "user": actor,
+        "username": actor.get_username()[:150] if actor else "",
+        "ip_address": client_ip(request),
+    }
+    events = []
+    if field.model is Group:
+        # A group's permission: the group is the object, the permission the detail.
+        groups = Group.objects.in_bulk({owner for owner, _target in pairs})
+        group_type = ContentType.objects.get_for_model(Group)
+        for group_id, permission_id in sorted(pairs):
+            events.append(
+                AuditEvent(
+                    **common,
+                    content_type=group_type,
+                    object_id=str(group_id),
+                    object_repr=str(groups.get(group_id, ""))[:300],
+                    detail=_label(targets.get(permission_id), permission_id)[:500],
+                )
+            )
+    else:
+        # A user's group or permission: the user is the subject, the group/permission the object.
+        for user_id, target_id in sorted(pairs):
+            target = targets.get(target_id)
+            events.append(
+                AuditEvent(
+                    **common,
+                    subject_user_id=user_id,
+                    detail=_label(target, target_id)[:500],
+                    **_object_fields(target),
+                )
+            )
+    AuditEvent.objects.bulk_create(events)
+    return len(events)
+
+
+def _on_membership_changed(
+    sender: Any, instance: Any, action: str, reverse: bool, pk_set: Any, **kwargs: Any
+) -> None:
+    field = _membership_fields().get(sender)
+    if field is None:
+        return
+    pending = instance.__dict__.setdefault("_audit_m2m_pending", {})
+    if action in ("pre_clear", "pre_remove"):
+        # The post_ signals do not say what was really removed (post_clear gives no ids,
+        # post_remove the ids asked for, present or not): take it from the table before.
+        present = _current_pairs(field, instance, reverse)
+        if action == "pre_remove":
+            present &= _pairs(instance, reverse, pk_set or ())
+        pending[sender] = present
+    elif action in ("post_clear", "post_remove"):
+        record_membership_changes(
+            field=field, added=False, pairs=pending.pop(sender, set()), request=current_request()
+        )
+    elif action == "post_add":
+        # Django leaves out of pk_set whatever was there already.
+        record_membership_changes(
+            field=field,
+            added=True,
+            pairs=_pairs(instance, reverse, pk_set or ()),
+            request=current_request(),
+        )
+
+
 # --- Signals --------------------------------------------------------------------------------
 
 
@@ -160,10 +319,22 @@ def connect_signals() -> None:
     user_logged_out.connect(_on_logout, dispatch_uid="audit_logout")
     user_login_failed.connect(_on_login_failed, dispatch_uid="audit_login_failed")
     user_locked_out.connect(_on_locked_out, dispatch_uid="audit_locked_out")
+    for through in _membership_fields():
+        m2m_changed.connect(
+            _on_membership_changed, sender=through, dispatch_uid=f"audit_m2m_{through._meta.label}"
+        )
 
 
-def purge_old(*, now: Any = None) -> int:
-    """Delete audit events older than ``AUDIT_RETENTION_DAYS``; returns how many."""
-    cutoff = (now or timezone.now()) - datetime.timedelta(days=settings.AUDIT_RETENTION_DAYS)
+def purge_old() -> int:
+    """Delete audit events older than ``AUDIT_RETENTION_DAYS``; returns how many.
+
+    On PostgreSQL the application role may not delete audit events itself: the owner's function
+    ``ssr_audit_purge`` does, and never deletes any younger than 30 days."""
+    days = settings.AUDIT_RETENTION_DAYS
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT ssr_audit_purge(%s)", [days])
+            return cursor.fetchone()[0]
+    cutoff = timezone.now() - datetime.timedelta(days=days)
     deleted, _by_model = AuditEvent.objects.filter(occurred_at__lt=cutoff).delete()
     return deleted

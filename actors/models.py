@@ -16,7 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from core.append_only import AppendOnly
+
 from .validators import validate_org_number, validate_peppol_id, validate_phone_number
+
+# The database refuses to delete audit events younger than this (SQL interval), whoever asks:
+# the retention purge cannot be turned against the recent trail (AUDIT_RETENTION_DAYS >= 30).
+AUDIT_DELETE_AFTER = "30 days"
 
 municipality_code_validator = RegexValidator(
     r"^\d{4}$", _("A municipality code is four digits, e.g. 0126.")
@@ -358,6 +364,13 @@ class AuditEvent(models.Model):
     events that change no record but still must be traceable.
     """
 
+    # Protected in the database (core.append_only): what may still change.
+    append_only = AppendOnly(
+        clear_only=("user", "subject_user", "content_type"),
+        scrubbed=("username", "object_repr"),
+        delete_after=AUDIT_DELETE_AFTER,
+    )
+
     class Kind(models.TextChoices):
         LOGIN = "login", _("Login")
         LOGIN_FAILED = "login_failed", _("Failed login")
@@ -367,9 +380,19 @@ class AuditEvent(models.Model):
         OTP_ENROLLED = "otp_enrolled", _("Two-factor enrolled")
         OTP_RESET = "otp_reset", _("Two-factor reset")
         OTP_CODES = "otp_codes", _("Backup codes renewed")
+        OTP_FAILED = "otp_failed", _("Failed two-factor code")
         SESSIONS_ENDED = "sessions_ended", _("Logged out everywhere")
         PERMISSION_GRANTED = "permission_granted", _("Permission granted")
         PERMISSION_WITHDRAWN = "permission_withdrawn", _("Permission withdrawn")
+        GROUP_ADDED = "group_added", _("Added to group")
+        GROUP_REMOVED = "group_removed", _("Removed from group")
+        GROUP_PERMISSION_GRANTED = "group_permission_granted", _("Permission granted to group")
+        GROUP_PERMISSION_WITHDRAWN = (
+            "group_permission_withdrawn",
+            _("Permission withdrawn from group"),
+        )
+        CALENDAR_DOWNLOADED = "calendar_downloaded", _("Meeting calendar downloaded")
+        CALENDAR_FEED_FETCHED = "calendar_feed_fetched", _("Calendar feed fetched")
         DOWNLOAD = "download", _("Restricted file downloaded")
         EXPORT = "export", _("Export")
         PERSON_EXPORTED = "person_exported", _("Personal data exported")

@@ -13,7 +13,7 @@ from typing import Any
 from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -472,7 +472,17 @@ def person_anonymise(*, person: Person, by: Any = None) -> Person:
 
 
 def _scrub_audit_trail(person: Person) -> None:
-    """The audit trail keeps what happened, but no longer names the person."""
+    """The audit trail keeps what happened, but no longer names the person. On PostgreSQL the
+    application role cannot rewrite audit events: the owner's function ``ssr_audit_scrub`` does,
+    and only to the anonymous names the person and login now carry."""
+    person_type = ContentType.objects.get_for_model(Person)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT ssr_audit_scrub(%s, %s, %s)",
+                [person.user_id, person_type.pk, str(person.pk)],
+            )
+        return
     AuditEvent.objects.filter(
         content_type=ContentType.objects.get_for_model(Person), object_id=str(person.pk)
     ).update(object_repr=person.full_name)

@@ -1,7 +1,10 @@
 from django.contrib import admin
+from django.db import models
+from django.utils.translation import gettext_lazy as _
 
-from actors.admin import SecretariatAdmin, SecretariatPermissions
+from actors.admin import LockedRecordAdminMixin, SecretariatAdmin, SecretariatPermissions
 
+from . import selectors
 from .models import (
     ActionItem,
     AgendaItem,
@@ -17,6 +20,8 @@ from .models import (
     Seat,
 )
 from .services import forum_access_sync
+
+MEETING_LOCKED = _("The minutes of this meeting are approved and locked; nothing in it can change.")
 
 
 @admin.register(CollaborationLevel)
@@ -79,31 +84,41 @@ class AgendaItemInline(SecretariatPermissions, admin.TabularInline):
     extra = 0
 
 
+class MeetingLockedAdmin(LockedRecordAdminMixin, SecretariatAdmin):
+    """Approved minutes lock the meeting and what is recorded in them."""
+
+    locked_message = MEETING_LOCKED
+
+    def is_locked(self, obj) -> bool:
+        return selectors.meeting_is_locked(obj.pk if isinstance(obj, Meeting) else obj.meeting_id)
+
+
 @admin.register(Meeting)
-class MeetingAdmin(SecretariatAdmin):
+class MeetingAdmin(MeetingLockedAdmin):
     list_display = ["display_title", "forum", "starts_at", "mode", "status"]
     list_filter = ["forum", "mode", "status"]
     search_fields = ["title", "forum__name", "location"]
     date_hierarchy = "starts_at"
     list_select_related = ["forum"]
     inlines = [AgendaItemInline]
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 @admin.register(Attachment)
-class AttachmentAdmin(SecretariatAdmin):
+class AttachmentAdmin(MeetingLockedAdmin):
     list_display = ["filename", "meeting", "sharing_level", "size", "uploaded_at"]
     list_filter = ["sharing_level"]
     search_fields = ["filename"]
 
 
 @admin.register(Attendance)
-class AttendanceAdmin(SecretariatAdmin):
+class AttendanceAdmin(MeetingLockedAdmin):
     list_display = ["meeting", "seat", "status", "attendee"]
     list_filter = ["status"]
 
 
 @admin.register(Decision)
-class DecisionAdmin(SecretariatAdmin):
+class DecisionAdmin(MeetingLockedAdmin):
     list_display = ["reference", "forum", "meeting", "text"]
     list_filter = ["forum", "year"]
     search_fields = ["text"]
@@ -111,26 +126,29 @@ class DecisionAdmin(SecretariatAdmin):
 
 
 @admin.register(ActionItem)
-class ActionItemAdmin(SecretariatAdmin):
+class ActionItemAdmin(MeetingLockedAdmin):
     list_display = ["title", "forum", "owner", "due_on", "status"]
     list_filter = ["status", "forum"]
     search_fields = ["title", "owner__name"]
+    # Action items are followed up after the meeting (forums.services.action_item_set_status).
+    locked_mutable_fields = ["status"]
 
 
 @admin.register(Minutes)
-class MinutesAdmin(SecretariatAdmin):
+class MinutesAdmin(LockedRecordAdminMixin, SecretariatAdmin):
     list_display = ["meeting", "status", "approved_at"]
     list_filter = ["status"]
     readonly_fields = ["status", "approved_at", "approved_by"]
+    locked_message = MEETING_LOCKED
 
-    def has_change_permission(self, request, obj=None):
-        return super().has_change_permission(request, obj) and not (obj and obj.is_approved)
-
-    def has_delete_permission(self, request, obj=None):
-        return super().has_delete_permission(request, obj) and not (obj and obj.is_approved)
+    def is_locked(self, obj) -> bool:
+        return obj.is_approved or selectors.meeting_is_locked(obj.meeting_id)
 
 
 @admin.register(MinutesRecipient)
-class MinutesRecipientAdmin(SecretariatAdmin):
+class MinutesRecipientAdmin(LockedRecordAdminMixin, SecretariatAdmin):
+    """Who got the approved minutes back home: recorded once, at approval."""
+
     list_display = ["minutes", "person", "actor"]
     search_fields = ["person__last_name", "actor__name"]
+    append_only = True

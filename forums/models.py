@@ -18,6 +18,7 @@ from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor, Function, MunicipalCluster
+from core.append_only import AppendOnly
 
 
 class Mode(models.TextChoices):
@@ -521,6 +522,9 @@ class ActionItem(models.Model):
 class Minutes(models.Model):
     """The minutes of a meeting: generated, edited, then approved and locked."""
 
+    # Protected in the database (core.append_only): what may still change.
+    append_only = AppendOnly(frozen_when="OLD.status = 'approved'")
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
         APPROVED = "approved", _("Approved")
@@ -589,6 +593,9 @@ class CalendarFeed(models.Model):
     )
     token = models.CharField(max_length=64, unique=True)
     created_at = models.DateTimeField(auto_now=True)
+    # When the address was last replaced, so the calendar page can tell the user to subscribe
+    # again (a password change or "log out everywhere" replaces it without their asking).
+    rotated_at = models.DateTimeField(_("address changed"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["token"])
 

@@ -19,6 +19,7 @@ from .models import (
     Decision,
     Forum,
     Meeting,
+    Minutes,
     Seat,
 )
 
@@ -155,9 +156,15 @@ def access_pairs(
 
 def forums_visible_to(user) -> QuerySet[Forum]:
     """Forums the user may open: all for the secretariat, else those they hold a seat in."""
-    forums = Forum.objects.select_related("level", "parent").order_by("level__position", "name")
     if is_secretariat(user):
-        return forums
+        return Forum.objects.select_related("level", "parent").order_by("level__position", "name")
+    return forums_seated_in(user)
+
+
+def forums_seated_in(user) -> QuerySet[Forum]:
+    """Forums the user holds or deputises a seat in (the ``view_forum`` grants that
+    ``forum_access_sync`` keeps), whatever their role."""
+    forums = Forum.objects.select_related("level", "parent").order_by("level__position", "name")
     return forums.filter(
         forumuserobjectpermission__user=user,
         forumuserobjectpermission__permission__codename=VIEW_FORUM,
@@ -181,6 +188,14 @@ def forum_decisions(*, forum: Forum) -> QuerySet[Decision]:
 def forum_open_action_items(*, forum: Forum) -> QuerySet[ActionItem]:
     return forum.action_items.filter(status__in=ActionItem.OPEN_STATUSES).select_related(
         "owner", "meeting"
+    )
+
+
+def meeting_is_locked(meeting_id: int | None) -> bool:
+    """Approved minutes lock the meeting and everything recorded in them (agenda, attendance,
+    decisions, attachments, action items); asked of the database, never of a cached instance."""
+    return meeting_id is not None and (
+        Minutes.objects.filter(meeting_id=meeting_id, status=Minutes.Status.APPROVED).exists()
     )
 
 
@@ -208,6 +223,21 @@ def meetings_for_user(user, *, upcoming_only: bool = False) -> QuerySet[Meeting]
     if upcoming_only:
         meetings = meetings.filter(ends_at__gte=timezone.now(), status=Meeting.Status.PLANNED)
     return meetings.order_by("starts_at")
+
+
+CALENDAR_FEED_PAST_DAYS = 365
+
+
+def calendar_feed_meetings(user) -> QuerySet[Meeting]:
+    """The meetings of a user's calendar feed: only the forums they hold a seat in, never every
+    forum the secretariat may open. The feed is read without a login, by whoever has its address,
+    so it carries no more than the person's own meetings (of the last year and ahead)."""
+    since = timezone.now() - datetime.timedelta(days=CALENDAR_FEED_PAST_DAYS)
+    return (
+        Meeting.objects.filter(forum__in=forums_seated_in(user), starts_at__gte=since)
+        .select_related("forum")
+        .order_by("starts_at")
+    )
 
 
 def open_action_items_for_actor(*, actor: Actor) -> QuerySet[ActionItem]:

@@ -1,6 +1,7 @@
 """Every change to forums, seats and meetings goes through these functions."""
 
 import datetime
+import secrets
 from collections.abc import Iterable
 from typing import Any
 
@@ -9,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import Max, Q
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +26,7 @@ from .models import (
     AgendaItem,
     Attachment,
     Attendance,
+    CalendarFeed,
     ClusterRepresentation,
     Decision,
     DecisionCounter,
@@ -297,6 +300,7 @@ RESCHEDULING_FIELDS = {"starts_at", "ends_at", "location", "virtual_link", "titl
 @transaction.atomic
 def meeting_update(*, meeting: Meeting, **data: Any) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    _refuse_if_approved(meeting)  # its name, time and place are part of the approved minutes
     if meeting.status == Meeting.Status.CANCELLED:
         raise ValidationError(_("A cancelled meeting cannot be changed."))
     changed = {name for name, value in data.items() if getattr(meeting, name) != value}
@@ -325,7 +329,7 @@ def meeting_cancel(*, meeting: Meeting) -> Meeting:
 
 
 def _refuse_if_approved(meeting: Meeting) -> None:
-    if Minutes.objects.filter(meeting=meeting, status=Minutes.Status.APPROVED).exists():
+    if selectors.meeting_is_locked(meeting.pk):
         raise ValidationError(
             _("The minutes of this meeting are approved and locked; nothing in it can change.")
         )
@@ -528,3 +532,58 @@ def minutes_approve(*, minutes: Minutes, approved_by: Any) -> Minutes:
     bulk_create_with_history(list(recipients.values()), MinutesRecipient)
     notify.minutes_approved(minutes)
     return minutes
+
+
+# --- Calendar feed --------------------------------------------------------------------------
+
+# A calendar client polls its feed every few minutes; one event per address and hour still shows
+# who reads the feed from where without flooding the audit trail.
+CALENDAR_FEED_AUDIT_INTERVAL = datetime.timedelta(hours=1)
+
+
+def _feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+@transaction.atomic
+def calendar_feed_get_or_create(*, user: Any) -> CalendarFeed:
+    feed, _created = CalendarFeed.objects.get_or_create(
+        user=user, defaults={"token": _feed_token()}
+    )
+    return feed
+
+
+@transaction.atomic
+def calendar_feed_rotate(*, user: Any) -> CalendarFeed | None:
+    """Give the user's feed a new secret address; the old one answers 404 from now on.
+
+    Called when the user asks for it, on a password change or reset and on "log out everywhere":
+    whoever had the old address (a stolen session could copy it) must not keep reading it.
+    Returns None when the user has no feed yet (there is nothing to revoke).
+    """
+    feed = CalendarFeed.objects.select_for_update().filter(user=user).first()
+    if feed is None:
+        return None
+    feed.token = _feed_token()
+    feed.rotated_at = timezone.now()
+    feed.save(update_fields=["token", "rotated_at", "created_at"])
+    return feed
+
+
+def calendar_feed_record_fetch(*, feed: CalendarFeed, request: HttpRequest) -> None:
+    """Audit a fetch of the feed (no one is logged in: the feed's owner is the subject)."""
+    ip = audit.client_ip(request)
+    recent = audit.AuditEvent.objects.filter(
+        kind=audit.Kind.CALENDAR_FEED_FETCHED,
+        subject_user_id=feed.user_id,
+        ip_address=ip,
+        occurred_at__gte=timezone.now() - CALENDAR_FEED_AUDIT_INTERVAL,
+    )
+    if recent.exists():
+        return
+    audit.record(
+        audit.Kind.CALENDAR_FEED_FETCHED,
+        request=request,
+        subject_user=feed.user,
+        detail=request.headers.get("User-Agent", ""),
+    )

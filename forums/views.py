@@ -1,9 +1,6 @@
 """Forum, meeting and minutes pages. Members see the forums they hold a seat in; the secretariat
 sees and manages all of them."""
 
-import csv
-import datetime
-import secrets
 from typing import Any
 
 from django.contrib import messages
@@ -20,6 +17,7 @@ from actors.access import is_secretariat, secretariat_required
 from actors.audit import audited
 from actors.models import AuditEvent, MunicipalCluster
 from actors.pages import apply_errors, confirm_page, form_page
+from core.csv_export import csv_response
 
 from . import access, selectors, services
 from .calendar import calendar_for
@@ -219,10 +217,7 @@ def cluster_representation_end(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def decisions_csv(request: HttpRequest, pk: int) -> HttpResponse:
     forum = access.forum_for(request.user, get_object_or_404(Forum, pk=pk))
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="beslut-forum-{forum.pk}.csv"'
-    response.write("\ufeff")  # Excel opens UTF-8 with a byte-order mark
-    writer = csv.writer(response)
+    response, writer = csv_response(f"beslut-forum-{forum.pk}.csv")
     writer.writerow([_("Number"), _("Date"), _("Meeting"), _("Agenda item"), _("Decision")])
     for decision in selectors.forum_decisions(forum=forum):
         writer.writerow(
@@ -280,6 +275,12 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def meeting_update(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = get_object_or_404(Meeting.objects.select_related("forum"), pk=pk)
+    if selectors.meeting_is_locked(meeting.pk):
+        messages.error(
+            request,
+            _("The minutes of this meeting are approved and locked; nothing in it can change."),
+        )
+        return redirect(meeting)
     return form_page(
         request,
         form=MeetingForm(request.POST or None, instance=meeting),
@@ -416,10 +417,7 @@ def attendance_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance_csv(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _get_meeting(request, pk)
     attendance = {a.seat_id: a for a in meeting.attendance.all()}
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="narvaro-mote-{meeting.pk}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
+    response, writer = csv_response(f"narvaro-mote-{meeting.pk}.csv")
     writer.writerow([_("Seat"), _("Function"), _("Attendance"), _("Attended by")])
     for seat in selectors.forum_seats(meeting.forum):
         row = attendance.get(seat.pk)
@@ -579,30 +577,27 @@ def _ics_response(content: bytes, filename: str) -> HttpResponse:
 
 
 @require_GET
+@audited(AuditEvent.Kind.CALENDAR_DOWNLOADED, model=Meeting)
 def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _get_meeting(request, pk)
     return _ics_response(calendar_for([meeting], name=meeting.forum.name), f"mote-{meeting.pk}.ics")
 
 
-def _feed_for(user: Any) -> CalendarFeed:
-    feed, _created = CalendarFeed.objects.get_or_create(
-        user=user, defaults={"token": secrets.token_urlsafe(32)}
-    )
-    return feed
-
-
 @require_http_methods(["GET", "POST"])
 def calendar_settings(request: HttpRequest) -> HttpResponse:
-    feed = _feed_for(request.user)
     if request.method == "POST":
-        feed.token = secrets.token_urlsafe(32)
-        feed.save(update_fields=["token", "created_at"])
+        services.calendar_feed_rotate(user=request.user)
         messages.success(
             request, _("A new calendar address was made; the old one no longer works.")
         )
         return redirect("forums:calendar_settings")
+    feed = services.calendar_feed_get_or_create(user=request.user)
     url = request.build_absolute_uri(reverse("forums:calendar_feed", args=[feed.token]))
-    return render(request, "forums/calendar.html", {"feed_url": url})
+    return render(
+        request,
+        "forums/calendar.html",
+        {"feed_url": url, "feed": feed, "sees_all_forums": is_secretariat(request.user)},
+    )
 
 
 @login_not_required
@@ -612,7 +607,7 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     feed = CalendarFeed.objects.select_related("user").filter(token=token).first()
     if feed is None or not feed.user.is_active:
         raise Http404
-    meetings = selectors.meetings_for_user(feed.user).filter(
-        starts_at__gte=timezone.now() - datetime.timedelta(days=365)
-    )
-    return _ics_response(calendar_for(meetings, name=_("SSR meetings")), "ssr.ics")
+    meetings = selectors.calendar_feed_meetings(feed.user)
+    response = _ics_response(calendar_for(meetings, name=_("SSR meetings")), "ssr.ics")
+    services.calendar_feed_record_fetch(feed=feed, request=request)
+    return response

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from actors.admin import SecretariatAdmin
+from actors.admin import LockedRecordAdminMixin, SecretariatAdmin
 
 from .models import (
     Direction,
@@ -48,17 +48,10 @@ class SignalAdmin(SecretariatAdmin):
     readonly_fields = ["incident"]
 
 
-class ReadOnlyAdmin(SecretariatAdmin):
+class ReadOnlyAdmin(LockedRecordAdminMixin, SecretariatAdmin):
     """Incidents change only through the portal's services, which log every transition."""
 
-    def has_add_permission(self, request, *args):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
+    append_only = True
 
 
 @admin.register(Incident)

@@ -14,6 +14,7 @@ from guardian.models import UserObjectPermissionBase
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor, Person
+from core.append_only import AppendOnly
 from forums.models import Forum, SharingLevel
 
 # --- On-call roster -------------------------------------------------------------------------
@@ -267,6 +268,9 @@ class Signal(models.Model):
 class LogEntry(models.Model):
     """The incident's timeline. Append-only."""
 
+    # Protected in the database (core.append_only): what may still change.
+    append_only = AppendOnly()
+
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="log")
     at = models.DateTimeField(auto_now_add=True)
     by = models.ForeignKey(
@@ -329,6 +333,9 @@ class SituationReport(models.Model):
     """An actor's report of its own situation (lägesrapport). Append-only: a correction is a
     new version."""
 
+    # Protected in the database (core.append_only): what may still change.
+    append_only = AppendOnly()
+
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="reports")
     actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="+")
     version = models.PositiveIntegerField()
@@ -368,6 +375,9 @@ class SituationReport(models.Model):
 class SituationPicture(models.Model):
     """A published version of the common situation picture (samlad lägesbild) for one audience.
     Append-only: the snapshot of actor statuses is frozen at publication."""
+
+    # Protected in the database (core.append_only): what may still change.
+    append_only = AppendOnly(set_once=("pdf",))
 
     class Audience(models.TextChoices):
         FULL = "full", _("Full version for the activated forums")

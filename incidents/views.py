@@ -1,7 +1,6 @@
 """Activated-mode pages: signalling, activation, reporting, the common situation picture,
 directions, joint messages, the log, follow-up, the register and the on-call roster."""
 
-import csv
 import datetime
 from typing import Any
 
@@ -21,6 +20,7 @@ from actors.access import is_secretariat, secretariat_required
 from actors.audit import audited
 from actors.models import Actor, AuditEvent
 from actors.pages import apply_errors, confirm_page, form_page
+from core.csv_export import csv_response
 
 from . import selectors, services
 from .forms import (
@@ -87,13 +87,6 @@ def _chosen_actor(request: HttpRequest, incident: Incident):
 def _coordinator(request: HttpRequest) -> None:
     if not selectors.can_coordinate(request.user):
         raise PermissionDenied
-
-
-def _csv_response(filename: str) -> tuple[HttpResponse, Any]:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    response.write("\ufeff")
-    return response, csv.writer(response)
 
 
 # --- Incidents and signals ------------------------------------------------------------------
@@ -542,7 +535,7 @@ def incident_log(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def incident_log_csv(request: HttpRequest, pk: int) -> HttpResponse:
     incident = _incident(request, pk)
-    response, writer = _csv_response(f"handelselogg-{incident.pk}.csv")
+    response, writer = csv_response(f"handelselogg-{incident.pk}.csv")
     writer.writerow([_("Time"), _("By"), _("Kind"), _("Entry")])
     for entry in selectors.incident_log(incident):
         writer.writerow(
@@ -597,7 +590,7 @@ def register_csv(request: HttpRequest) -> HttpResponse:
     if not (selectors.can_coordinate(request.user)):
         raise PermissionDenied
     _year, incidents = _register(request)
-    response, writer = _csv_response("aktiverade-lagen.csv")
+    response, writer = csv_response("aktiverade-lagen.csv")
     writer.writerow(
         [
             _("Activated"),

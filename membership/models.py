@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor, Person
+from core.append_only import AppendOnly
 
 NOTICE_DEADLINE = (6, 30)  # month, day: "senast halvårsskiftet"
 
@@ -220,6 +221,9 @@ class InvoiceCounter(models.Model):
 class Invoice(models.Model):
     """An issued invoice or credit note. Never edited once issued: a credit note corrects it."""
 
+    # Protected in the database (core.append_only): what may still change.
+    append_only = AppendOnly(set_once=("pdf", "xml"), mutable=("emailed_at",))
+
     class Kind(models.TextChoices):
         INVOICE = "invoice", _("Invoice")
         CREDIT_NOTE = "credit_note", _("Credit note")
@@ -272,6 +276,9 @@ class Invoice(models.Model):
 
 
 class InvoiceLine(models.Model):
+    # Protected in the database (core.append_only): what may still change.
+    append_only = AppendOnly()
+
     invoice = models.ForeignKey(Invoice, on_delete=models.CASCADE, related_name="lines")
     position = models.PositiveSmallIntegerField(default=1)
     description = models.CharField(max_length=300)

@@ -1,7 +1,6 @@
 """Membership pages: the secretariat's fee schedules, agreements, invoice run, invoices,
 payments, reimbursements and exports; an actor's invoice contact sees that actor's invoices."""
 
-import csv
 from decimal import Decimal
 from typing import Any
 
@@ -24,9 +23,10 @@ from actors.files import check_upload
 from actors.forms import DateInput
 from actors.models import Actor, AuditEvent
 from actors.pages import apply_errors, form_page
+from core.csv_export import csv_response
 
 from . import accounting
-from .fees import sek
+from .fees import ORE, sek
 from .invoicing import corrected_invoice_issue, invoice_run_issue, issue_check, run_progress
 from .models import Agreement, FeeSchedule, Invoice, Reimbursement
 
@@ -438,10 +438,7 @@ def sie_download(request: HttpRequest, year: int) -> HttpResponse:
 @audited(AuditEvent.Kind.EXPORT)
 @require_GET
 def csv_download(request: HttpRequest, year: int) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="fakturor-{year}.csv"'
-    response.write("\ufeff")
-    writer = csv.writer(response)
+    response, writer = csv_response(f"fakturor-{year}.csv")
     writer.writerow(
         [
             "number",
@@ -465,8 +462,9 @@ def csv_download(request: HttpRequest, year: int) -> HttpResponse:
                 invoice.buyer_org_number,
                 invoice.issue_date.isoformat(),
                 invoice.due_date.isoformat(),
-                f"{invoice.total:.2f}",
-                f"{invoice.outstanding_amount:.2f}" if invoice.kind == "invoice" else "",
+                # Numbers, not text: a negative amount stays a number in the spreadsheet.
+                invoice.total.quantize(ORE),
+                invoice.outstanding_amount.quantize(ORE) if invoice.kind == "invoice" else "",
                 invoice.ocr,
             ]
         )

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.utils.module_loading import import_string
 
+from . import secrets
 from .models import Notification
 
 logger = logging.getLogger(__name__)
@@ -29,13 +30,13 @@ def send_email(notification: Notification, connection: Any = None) -> None:
 
     message = EmailMultiAlternatives(
         subject=notification.subject,
-        body=notification.body,
+        body=secrets.fill(notification, notification.body),
         to=[notification.address],
         headers={"Message-ID": f"<{notification.uid}@ssr-portal>"},
         connection=connection or get_connection(),
     )
     if notification.html:
-        message.attach_alternative(notification.html, "text/html")
+        message.attach_alternative(secrets.fill(notification, notification.html), "text/html")
     for attachment in notification.attachments:
         message.attach(
             attachment["name"], base64.b64decode(attachment["content"]), attachment["mimetype"]
@@ -110,6 +111,8 @@ def send(notification: Notification, *, connection: Any = None) -> None:
         send_email(notification, connection)
     elif notification.channel == "sms":
         sms_backend().send(
-            to=notification.address, text=notification.body, reference=str(notification.uid)
+            to=notification.address,
+            text=secrets.fill(notification, notification.body),
+            reference=str(notification.uid),
         )
     # In-portal messages are delivered by being stored.

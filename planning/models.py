@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor, Function
+from core.append_only import AppendOnly
 from forums.models import Decision, Forum, Meeting, Mode
 from incidents.models import Incident, PreparedDirection
 
@@ -115,6 +116,9 @@ class GoalPeriod(models.Model):
 class GoalPeriodVersion(models.Model):
     """One version of a goals document. Drafts are edited; adopted versions are locked; a
     revision is a new draft copied from the version in force."""
+
+    # Protected in the database (core.append_only): what may still change.
+    append_only = AppendOnly(frozen_when="OLD.status = 'adopted'")
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -357,6 +361,9 @@ class Activity(models.Model):
 class ActivityReport(models.Model):
     """A follow-up report on an activity through the year. Append-only: a correction is a new
     report."""
+
+    # Protected in the database (core.append_only): what may still change.
+    append_only = AppendOnly()
 
     activity = models.ForeignKey(
         Activity, verbose_name=_("activity"), on_delete=models.PROTECT, related_name="reports"

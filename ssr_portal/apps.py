@@ -1,4 +1,14 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
+from django.conf import settings
+from django.db import connections
+from django.db.models.signals import post_migrate
+
+
+def grant_application_role(using: str = "default", **_kwargs) -> None:
+    """After the owner migrates: give the application role its privileges (core.db_roles)."""
+    from core.db_roles import grant_application_role as grant
+
+    grant(connections[using], role=settings.DATABASE_APP_ROLE, models=apps.get_models())
 
 
 class SsrPortalConfig(AppConfig):
@@ -6,3 +16,17 @@ class SsrPortalConfig(AppConfig):
 
     name = "ssr_portal"
     verbose_name = "SSR"
+
+    def ready(self) -> None:
+        from notifications import secrets
+
+        from . import accounts
+
+        # Registered here, not on import of the URL conf, so that a worker that never loads the
+        # URLs still makes the reset token when it sends.
+        secrets.register(accounts.PASSWORD_RESET_KIND, accounts.reset_token)
+        # post_migrate is sent once per app with models, after the whole migration: grant once,
+        # on the signal of the ground-floor app (this package has no models of its own).
+        post_migrate.connect(
+            grant_application_role, sender=apps.get_app_config("actors"), dispatch_uid="ssr-grants"
+        )

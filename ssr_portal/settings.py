@@ -70,6 +70,10 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that may answer a logged-in user: no-store on those answers.
+    "ssr_portal.middleware.NoStoreMiddleware",
+    # Before anything reads the database: a NUL byte in the request is a 400, not a 500.
+    "ssr_portal.middleware.NulByteMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "ssr_portal.middleware.SessionRefreshMiddleware",
     "ssr_portal.middleware.ChosenLanguageMiddleware",
@@ -116,6 +120,11 @@ DATABASES = {
     "default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=0)
+# PostgreSQL: the portal's processes connect (DATABASE_URL) as an application role that owns
+# nothing; `manage.py migrate` runs as the owner (DATABASE_URL set to the owner's login) and then
+# grants this role exactly what it may do (core.db_roles). Empty: no grants (SQLite, or a
+# single-role set-up that gives up the database-level protection).
+DATABASE_APP_ROLE = env.str("DATABASE_APP_ROLE", default="")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
@@ -182,6 +191,8 @@ CELERY_BEAT_SCHEDULE = {
 # events older than these many days are deleted every night.
 NOTIFICATION_RETENTION_DAYS = env.int("NOTIFICATION_RETENTION_DAYS", default=365)
 AUDIT_RETENTION_DAYS = env.int("AUDIT_RETENTION_DAYS", default=730)
+if AUDIT_RETENTION_DAYS < 30:
+    raise ImproperlyConfigured("AUDIT_RETENTION_DAYS must be at least 30 (the database keeps 30).")
 
 # --- Authentication -------------------------------------------------------------------------
 
@@ -211,11 +222,18 @@ SESSION_COOKIE_HTTPONLY = True
 # Two-factor login is required for the secretariat and RSIB/RKK staff; with this on, for all.
 REQUIRE_2FA_FOR_ALL = env.bool("REQUIRE_2FA_FOR_ALL", default=False)
 OTP_TOTP_ISSUER = "SSR-portalen"
+# Resetting someone's second factor asks for the password again unless it was entered this
+# recently (seconds).
+SUDO_MODE_SECONDS = env.int("SUDO_MODE_SECONDS", default=300)
 
 # Lockout after repeated failed logins, per user name and address together.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = env.float("AXES_COOLOFF_HOURS", default=1.0)
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+# Behind the TLS proxy every connection comes from the proxy: the client's address is taken from
+# X-Forwarded-For, trusting as many entries from the right as there are proxies of our own.
+TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+AXES_CLIENT_IP_CALLABLE = "actors.audit.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -311,6 +329,10 @@ if not DEBUG:
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=True)
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    # The __Host- prefix: the browser keeps these cookies only if Secure, Path=/ and without a
+    # Domain, so no other host under the same domain can plant or overwrite them (ASVS 3.4.4).
+    SESSION_COOKIE_NAME = "__Host-sessionid"
+    CSRF_COOKIE_NAME = "__Host-csrftoken"
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=True)
     SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=True)

@@ -19,9 +19,14 @@ os.environ.setdefault("CELERY_TASK_ALWAYS_EAGER", "on")
 os.environ["DEBUG"] = "off"
 os.environ.setdefault("SECRET_KEY", "test-" + "k" * 60)
 os.environ["SECURE_SSL_REDIRECT"] = "off"
+# The suite runs as production does: migrations as the owner (TEST_DATABASE_URL's user), every
+# test as the application role, which the test set-up creates (tests/conftest.py).
+os.environ["DATABASE_APP_ROLE"] = os.environ.get("TEST_DATABASE_APP_ROLE", "ssr_app_test")
 
 from .settings import *  # noqa: E402, F403
 
+# The owner empties the database between transactional tests (the application role may not).
+DATABASES["default"]["ENGINE"] = "tests.pgbackend"  # noqa: F405
 # Tests render templates without collectstatic.
 STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticFilesStorage"  # noqa: F405
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

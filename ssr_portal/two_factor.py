@@ -1,8 +1,16 @@
 """Two-factor login (TOTP with django-otp): required for the secretariat, for anyone with RSIB or
 RKK shifts, and for everyone when REQUIRE_2FA_FOR_ALL is on. Backup codes for a lost phone; the
-secretariat can reset a user's devices."""
+secretariat can reset another user's devices.
+
+A session that has passed the password but not the second factor reaches only the verification
+page, the enrolment page while the user has no device yet, and logging out: everything else,
+resetting devices included, needs a verified session. A reset also needs the password entered
+again within the last few minutes (sudo mode, ``ssr_portal.sudo``), never applies to one's own
+devices (backup codes are for that), and a superuser's devices are reset only by a superuser.
+"""
 
 import base64
+import functools
 import logging
 import secrets
 from collections.abc import Callable
@@ -13,6 +21,7 @@ from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +30,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods
 from django_otp import devices_for_user, match_token, user_has_device
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -31,16 +40,29 @@ from actors import audit
 from actors.access import is_secretariat, secretariat_required
 from incidents.models import OnCallRole, Shift
 
+from .sudo import SudoForm, sudo_confirm, sudo_is_fresh
+
 logger = logging.getLogger(__name__)
+# Reachable before the second factor: exactly the verification and enrolment pages (by name,
+# resolved once), and public prefixes that need no login at all.
+UNVERIFIED_URL_NAMES = ("two_factor_verify", "two_factor_setup", "logout")
 EXEMPT_PREFIXES = (
-    "/konto/tvafaktor/",
-    "/konto/logga-ut",
-    "/konto/aterstall",
+    "/konto/aterstall-losenord/",
+    "/konto/aterstall/",
     "/static/",
     "/i18n/",
     "/healthz",
     "/tillganglighet/",
 )
+
+
+@functools.cache
+def _unverified_paths() -> frozenset[str]:
+    return frozenset(reverse(name) for name in UNVERIFIED_URL_NAMES)
+
+
+def reachable_unverified(path: str) -> bool:
+    return path in _unverified_paths() or path.startswith(EXEMPT_PREFIXES)
 
 
 def requires_two_factor(user: Any) -> bool:
@@ -64,7 +86,7 @@ class TwoFactorRequiredMiddleware:
         if (
             user is not None
             and user.is_authenticated
-            and not request.path.startswith(EXEMPT_PREFIXES)
+            and not reachable_unverified(request.path)
             and not user.is_verified()
             and requires_two_factor(user)
         ):
@@ -100,6 +122,7 @@ def verify(request: HttpRequest) -> HttpResponse:
             otp_login(request, device)
             logger.info("2FA verified for %s", request.user)
             return redirect(_next(request))
+        audit.record(audit.Kind.OTP_FAILED, request=request, subject_user=request.user)
         form.add_error("token", _("The code is wrong or has expired. Try the next code."))
     return render(
         request,
@@ -147,15 +170,40 @@ def setup(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _may_reset(request: HttpRequest, user: Any) -> bool:
+    """Nobody resets their own devices (backup codes are for a lost phone), and only a superuser
+    resets a superuser's."""
+    if user.pk == request.user.pk:
+        return False
+    return request.user.is_superuser or not user.is_superuser
+
+
 @secretariat_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def reset(request: HttpRequest, user_id: int) -> HttpResponse:
-    """Lost phone: the secretariat removes the user's devices; the next login enrols anew."""
+    """Lost phone: the secretariat removes another user's devices; the next login enrols anew.
+
+    Asks for the secretariat user's password again unless it was entered in the last minutes.
+    """
     user = get_object_or_404(get_user_model(), pk=user_id)
-    with transaction.atomic():
-        for device in devices_for_user(user, confirmed=None):
-            device.delete()
-        audit.record(audit.Kind.OTP_RESET, request=request, subject_user=user, obj=user)
-    logger.warning("2FA reset for %s by %s", user, request.user)
-    messages.success(request, _("Two-factor login was reset for %(user)s.") % {"user": user})
-    return redirect(_next(request))
+    if not request.user.is_verified() or not _may_reset(request, user):
+        raise PermissionDenied
+    needs_password = not sudo_is_fresh(request)
+    data = request.POST if request.method == "POST" else None
+    form = SudoForm(data, request=request) if needs_password else None
+    if request.method == "POST" and (form is None or form.is_valid()):
+        if form is not None:
+            sudo_confirm(request)
+        with transaction.atomic():
+            for device in devices_for_user(user, confirmed=None):
+                device.delete()
+            audit.record(audit.Kind.OTP_RESET, request=request, subject_user=user, obj=user)
+        logger.warning("2FA reset for %s by %s", user, request.user)
+        messages.success(request, _("Two-factor login was reset for %(user)s.") % {"user": user})
+        return redirect(_next(request))
+    return render(
+        request,
+        "registration/two_factor_reset.html",
+        {"form": form, "subject": user, "next": _next(request)},
+        status=400 if form is not None and form.errors else 200,
+    )

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import accounts, two_factor, views
+from . import accounts, password_views, two_factor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -19,7 +19,7 @@ urlpatterns = [
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "konto/losenord/",
-        auth_views.PasswordChangeView.as_view(),
+        password_views.PasswordChangeView.as_view(),
         name="password_change",
     ),
     path(
@@ -43,7 +43,7 @@ urlpatterns = [
     ),
     path(
         "konto/aterstall/<uidb64>/<token>/",
-        login_not_required(auth_views.PasswordResetConfirmView.as_view()),
+        login_not_required(password_views.PasswordResetConfirmView.as_view()),
         name="password_reset_confirm",
     ),
     path(

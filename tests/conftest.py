@@ -5,6 +5,8 @@
 - ``secretariat``: Sara of the samordningskansli.
 """
 
+import contextlib
+
 import pytest
 from django.test import Client
 
@@ -17,6 +19,76 @@ from tests.factories import (
     SeatFactory,
     UserFactory,
 )
+
+# --- Two database roles: the owner migrates, the tests run as the application role -------------
+
+
+def _owner_connect(settings_dict: dict, dbname: str):
+    import psycopg
+
+    return psycopg.connect(
+        dbname=dbname,
+        user=settings_dict["USER"],
+        password=settings_dict["PASSWORD"] or None,
+        host=settings_dict["HOST"] or None,
+        port=settings_dict["PORT"] or None,
+        autocommit=True,
+        connect_timeout=10,
+    )
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings():
+    """Before the test database is made: the application role exists (a cluster-wide name,
+    created once; parallel processes may race to it)."""
+    import psycopg
+    from django.conf import settings
+    from django.db import connections
+    from psycopg import sql
+
+    role = settings.DATABASE_APP_ROLE
+    with _owner_connect(connections["default"].settings_dict, "postgres") as owner:
+        if owner.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone():
+            return
+        with contextlib.suppress(psycopg.errors.DuplicateObject):
+            owner.execute(
+                sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
+                    sql.Identifier(role), sql.Literal(role)
+                )
+            )
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """pytest-django's set-up migrated as the owner (and granted the role its privileges); from
+    here on every connection, live-server threads' included, logs in as the application role."""
+    from django.conf import settings
+    from django.db import connections
+
+    settings_dict = connections["default"].settings_dict
+    owner = {"USER": settings_dict["USER"], "PASSWORD": settings_dict["PASSWORD"]}
+    role = settings.DATABASE_APP_ROLE
+    with django_db_blocker.unblock():
+        connections["default"].close()
+    settings_dict.update(
+        USER=role, PASSWORD=role, OWNER_USER=owner["USER"], OWNER_PASSWORD=owner["PASSWORD"]
+    )
+    yield
+    with django_db_blocker.unblock():
+        connections["default"].close()
+    settings_dict.update(owner)  # the owner drops the test database
+
+
+@pytest.fixture
+def owner_cursor(db):
+    """A cursor as the owner on the test database, outside the test's transaction: for tests
+    that must look at what only the owner sees (triggers) or do what only the owner may."""
+    from django.db import connections
+
+    settings_dict = dict(connections["default"].settings_dict)
+    settings_dict.update(USER=settings_dict["OWNER_USER"], PASSWORD=settings_dict["OWNER_PASSWORD"])
+    with _owner_connect(settings_dict, settings_dict["NAME"]) as owner:
+        yield owner.cursor()
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import django.utils.timezone
 from django.conf import settings
 from django.db import migrations, models
 
-from actors.append_only import protect, unprotect
+from core.append_only import protect, unprotect
 
 AUDIT = {
     "app_label": "actors",

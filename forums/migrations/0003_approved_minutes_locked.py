@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from actors.append_only import protect, unprotect
+from core.append_only import protect, unprotect
 
 MINUTES = {"app_label": "forums", "model_name": "Minutes", "frozen_when": "OLD.status = 'approved'"}
 

@@ -1,7 +1,7 @@
 
 from django.db import migrations
 
-from actors.append_only import protect, unprotect
+from core.append_only import protect, unprotect
 
 TABLES = [
     {"app_label": "incidents", "model_name": "SituationReport"},

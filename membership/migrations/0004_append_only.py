@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from actors.append_only import protect, unprotect
+from core.append_only import protect, unprotect
 
 # An issued invoice or credit note never changes: only its documents are attached afterwards.
 INVOICE = {"app_label": "membership", "model_name": "Invoice", "mutable": ["pdf", "xml", "emailed_at"]}

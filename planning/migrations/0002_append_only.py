@@ -1,6 +1,6 @@
 from django.db import migrations
 
-from actors.append_only import protect, unprotect
+from core.append_only import protect, unprotect
 
 TABLES = [
     {"app_label": "planning", "model_name": "ActivityReport"},

@@ -122,8 +122,6 @@ def trail(member_user, secretariat_user):
 
     audit.record(AuditEvent.Kind.LOGIN, user=member_user)
     audit.record(AuditEvent.Kind.EXPORT, user=secretariat_user, detail="/x.csv")
-    old = audit.record(AuditEvent.Kind.LOGIN_FAILED, username="maja")
-    AuditEvent.objects.filter(pk=old.pk).delete()
     AuditEvent.objects.create(
         kind=AuditEvent.Kind.LOGIN_FAILED,
         username="maja",

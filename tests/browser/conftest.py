@@ -15,6 +15,7 @@ import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from django.conf import settings
@@ -118,12 +119,16 @@ def log_in(context, user, site: str, *, verified: bool = True) -> None:
         verified_login(client, user)
     else:
         client.force_login(user)
+    # Host and path, not the URL: from an http URL Playwright would set a cookie that is not
+    # Secure, and Chromium refuses a __Host- cookie that is not (it sends a Secure one to
+    # http://localhost, as it accepts one from there, so the live server needs no https).
     context.add_cookies(
         [
             {
                 "name": settings.SESSION_COOKIE_NAME,
                 "value": client.cookies[settings.SESSION_COOKIE_NAME].value,
-                "url": site,
+                "domain": urlsplit(site).hostname,
+                "path": "/",
                 "httpOnly": True,
                 "secure": bool(settings.SESSION_COOKIE_SECURE),
                 "sameSite": "Lax",

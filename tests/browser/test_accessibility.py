@@ -304,6 +304,7 @@ def test_error_pages_pass_axe(world, new_context):
         ("/finns-inte/", 404),
         (reverse("membership:overview"), 403),
         (reverse("incidents:acknowledge", args=["trasig-länk"]), 404),
+        (reverse("actors:person_list") + "?q=%00", 400),  # templates/400.html
     ):
         response = page.goto(url)
         assert response.status == status, url

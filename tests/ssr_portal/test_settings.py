@@ -104,6 +104,47 @@ def test_check_deploy_passes_with_production_values():
     assert "no issues" in result.stdout
 
 
+COOKIES = """
+import django, os
+os.environ['DJANGO_SETTINGS_MODULE'] = 'ssr_portal.settings'
+django.setup()
+from django.conf import settings as s
+print(s.SESSION_COOKIE_NAME, s.CSRF_COOKIE_NAME, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE,
+      s.SESSION_COOKIE_PATH, s.CSRF_COOKIE_PATH, s.SESSION_COOKIE_DOMAIN, s.CSRF_COOKIE_DOMAIN)
+"""
+
+
+def test_production_cookies_carry_the_host_prefix():
+    """__Host- cookies must be Secure, for Path=/ and without a Domain, or browsers drop them."""
+    result = run_python(COOKIES, **PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == [
+        "__Host-sessionid",
+        "__Host-csrftoken",
+        "True",
+        "True",
+        "/",
+        "/",
+        "None",
+        "None",
+    ]
+    # make run serves plain http, where a browser would refuse a __Host- cookie.
+    result = run_python(COOKIES)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[:3] == ["sessionid", "csrftoken", "False"]
+
+
+@pytest.mark.django_db
+def test_the_portal_sets_host_prefixed_cookies(client, member):
+    """The test settings run with DEBUG off, as production does."""
+    page = client.get("/konto/logga-in/", secure=True)
+    session = member.get("/", secure=True)  # the first request after a login writes the session
+    for response, name in ((page, "__Host-csrftoken"), (session, "__Host-sessionid")):
+        cookie = response.cookies[name]
+        assert cookie["secure"] is True and cookie["path"] == "/" and cookie["domain"] == ""
+    assert settings.SESSION_COOKIE_NAME == "__Host-sessionid"
+
+
 @pytest.mark.django_db
 def test_security_headers_on_a_page(client):
     response = client.get("/konto/logga-in/", secure=True)

@@ -7,13 +7,13 @@ go to standard error. ``--issue`` refuses while there are warnings, and is safe 
 creates only the invoices that are missing and finishes their PDF, XML and e-mail.
 """
 
-import csv
 import sys
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
-from membership.fees import sek
+from core.csv_export import safe_writer
+from membership.fees import ORE, sek
 from membership.invoicing import invoice_documents, invoice_run_issue, issue_check
 
 
@@ -34,12 +34,13 @@ class Command(BaseCommand):
             return self._issue(year, verbosity)
         preview = issue_check(year)
         if format == "csv":
-            writer = csv.writer(self.stdout, lineterminator="\n")
+            writer = safe_writer(self.stdout, lineterminator="\n")
             writer.writerow(["actor", "org_number", "basis", "amount_sek"])
             for row in preview.rows:
-                amount = f"{row.amount:.2f}" if row.amount is not None else ""
+                # Amounts as numbers, not text, so the writer never takes one for a formula.
+                amount = row.amount.quantize(ORE) if row.amount is not None else ""
                 writer.writerow([row.actor.name, row.actor.org_number, row.basis, amount])
-            writer.writerow(["TOTAL", "", "", f"{preview.total:.2f}"])
+            writer.writerow(["TOTAL", "", "", preview.total.quantize(ORE)])
         else:
             width = max((len(row.actor.name) for row in preview.rows), default=10)
             for row in preview.rows:
