@@ -21,6 +21,7 @@ from actors.audit import audited
 from actors.models import Actor, AuditEvent
 from actors.pages import apply_errors, confirm_page, form_page
 from core.csv_export import csv_response
+from core.params import int_param, year_param
 
 from . import selectors, services
 from .forms import (
@@ -148,7 +149,10 @@ def incident_activate(request: HttpRequest) -> HttpResponse:
     signal = None
     initial: dict[str, Any] = {}
     if request.GET.get("signal"):
-        signal = get_object_or_404(Signal, pk=request.GET["signal"], status=Signal.Status.NEW)
+        signal_id = int_param(request.GET["signal"])
+        if signal_id is None:
+            raise Http404
+        signal = get_object_or_404(Signal, pk=signal_id, status=Signal.Status.NEW)
         initial = {
             "title": signal.what[:200],
             "municipalities": list(signal.municipalities.all()),
@@ -561,8 +565,7 @@ def incident_log_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _register(request: HttpRequest):
-    year = request.GET.get("year")
-    year = int(year) if year and year.isdigit() else None
+    year = year_param(request.GET.get("year"))  # no year, or not one: every year
     return year, list(services.register_rows(year=year))
 
 
@@ -727,8 +730,7 @@ def shift_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
 @secretariat_required
 @require_GET
 def roster_hours(request: HttpRequest) -> HttpResponse:
-    year = request.GET.get("year", "")
-    year = int(year) if year.isdigit() else timezone.localdate().year
+    year = year_param(request.GET.get("year")) or timezone.localdate().year
     return render(
         request,
         "incidents/roster_hours.html",

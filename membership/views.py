@@ -24,6 +24,7 @@ from actors.forms import DateInput
 from actors.models import Actor, AuditEvent
 from actors.pages import apply_errors, form_page
 from core.csv_export import csv_response
+from core.params import year_param
 
 from . import accounting
 from .fees import ORE, sek
@@ -297,15 +298,15 @@ def _invoice_for(request: HttpRequest, pk: int) -> Invoice:
 @secretariat_required
 @require_GET
 def invoice_list(request: HttpRequest) -> HttpResponse:
-    year = request.GET.get("year", "")
+    year = year_param(request.GET.get("year"))  # no year, or not one: every year
     invoices = accounting.with_outstanding(Invoice.objects.select_related("actor"))
-    if year.isdigit():
-        invoices = invoices.filter(year=int(year))
+    if year:
+        invoices = invoices.filter(year=year)
     page = Paginator(invoices.order_by("-year", "number"), 100).get_page(request.GET.get("page"))
     return render(
         request,
         "membership/invoice_list.html",
-        {"page": page, "year": year, "query": f"year={year}" if year else ""},
+        {"page": page, "year": year or "", "query": f"year={year}" if year else ""},
     )
 
 

@@ -38,7 +38,7 @@ def _owner_connect(settings_dict: dict, dbname: str):
 
 
 @pytest.fixture(scope="session")
-def django_db_modify_db_settings():
+def django_db_modify_db_settings(django_db_modify_db_settings):  # extends pytest-django's
     """Before the test database is made: the application role exists (a cluster-wide name,
     created once; parallel processes may race to it)."""
     import psycopg
