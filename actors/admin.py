@@ -5,7 +5,8 @@ from django.contrib import admin
 from django.contrib.admin.utils import unquote
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
+from django.template.response import TemplateResponse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -41,9 +42,32 @@ class SecretariatPermissions:
 
 
 class SecretariatAdmin(SecretariatPermissions, SimpleHistoryAdmin):
+    def _has_simple_history(self) -> bool:
+        return hasattr(self.model._meta, "simple_history_manager_attribute")
+
+    def history_view(
+        self, request: HttpRequest, object_id: str, extra_context: Any = None
+    ) -> HttpResponse:
+        # Some models keep no django-simple-history (the outbox of notifications), and
+        # simple-history's page would look for a history manager they lack (a 500). Theirs is
+        # the admin's own change log, on Django's own history page.
+        if self._has_simple_history():
+            return super().history_view(request, object_id, extra_context)
+        response = admin.ModelAdmin.history_view(self, request, object_id, extra_context)
+        if isinstance(response, TemplateResponse):
+            opts = self.model._meta
+            response.template_name = [
+                f"admin/{opts.app_label}/{opts.model_name}/object_history.html",
+                f"admin/{opts.app_label}/object_history.html",
+                "admin/object_history.html",
+            ]
+        return response
+
     def history_form_view(
         self, request: HttpRequest, object_id: str, version_id: str, extra_context: Any = None
     ) -> HttpResponse:
+        if not self._has_simple_history():
+            raise Http404  # no versions to show
         # django-simple-history saves a restored version on POST with view permission alone;
         # restoring is a change, of the object as it is now (not as the old version was).
         if request.method == "POST":

@@ -28,34 +28,24 @@ SCRIPT = "<script>alert('x')</script>"
 PROBE = "fuzz-probe"
 # Values as they are typed; each is percent-encoded into the query string.
 HOSTILE = [
-    "\x00",
-    "abc\x00def",
-    "x" * 5000,
+    "\x00",  # PostgreSQL cannot hold it
+    "x" * 3000,
     "9" * 400,
     "abc",
     "-1",
     "0",
-    "2147483648",
-    "-9223372036854775809",
-    "1e999",
-    "NaN",
-    "1.5",
-    " 7 ",
+    "2147483648",  # beyond a 32-bit integer column
+    "1e999",  # infinity to float()
     "²",  # str.isdigit() says yes, int() says no
-    "١٢٣",
     "2026-02-30",
-    "0000-00-00",
     "99999-01-01",
-    "-2026-01-01",
     "' OR '1'='1' --",
-    "%_\\",
     SCRIPT,
-    "{{ 7|add:7 }}",
     "😀\u202e\u200bÅÄÖ",
     "\r\n\t",
 ]
 # Already encoded: bytes that are not UTF-8.
-RAW = ["%FF%FE", "%C3%28"]
+RAW = ["%FF%FE"]
 # Parameters the portal's pages read (filters, paging, pre-selection); tried on every page
 # whether or not the probe saw them read.
 KNOWN = [
@@ -163,10 +153,7 @@ def test_hostile_query_parameters_never_break_a_page(people):
     world, clients = people
     failures: list[str] = []
     read_by: dict[str, set[str]] = {}
-    import time
-    times = {}
     for name in _names():
-        t0 = time.time()
         url = _url(name, world)
         for client in clients:  # the first role that may open the page
             response, read = _probe(client, url)
@@ -188,10 +175,6 @@ def test_hostile_query_parameters_never_break_a_page(people):
             html = answer.get("Content-Type", "").startswith("text/html")
             if html and not answer.streaming and SCRIPT.encode() in answer.content:
                 failures.append(f"{where}: markup not escaped")
-        times[name] = round(time.time() - t0, 2)
-    import sys
-    print("PAGES", len(read_by), "READING", {k: v for k, v in read_by.items() if v}, file=sys.stderr)
-    print("TIMES", sorted(times.items(), key=lambda kv: -kv[1])[:25], file=sys.stderr)
     assert failures == [], "\n".join(failures)
 
     # The walk reaches the pages and finds what they read.
