@@ -7,6 +7,4 @@ class ActorsConfig(AppConfig):
     verbose_name = _("Actor registry")
 
     def ready(self) -> None:
-        from . import audit, tasks  # noqa: F401  (tasks registers the retention purge)
-
-        audit.connect_signals()
+        pass

@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from .access import is_secretariat
+from core.access import is_secretariat
 
 
 def roles(request: HttpRequest) -> dict:

@@ -6,10 +6,11 @@ secretariat has edited, and never brings back what it deleted (simple-history re
 """
 
 import csv
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.db import transaction
+
+from core.defaults import LoadReport, was_deleted
 
 from .models import Actor, ActorFunction, Function, MunicipalCluster, PopulationFigure
 from .services import population_csv_parse
@@ -18,26 +19,9 @@ DATA_DIR = Path(__file__).resolve().parent / "data"
 OWN_CLUSTER_MUNICIPALITY_CODES = {"0180": "Stockholms stad"}
 
 
-@dataclass
-class LoadReport:
-    created: dict[str, int] = field(default_factory=dict)
-
-    def count(self, what: str) -> None:
-        self.created[what] = self.created.get(what, 0) + 1
-
-    @property
-    def total(self) -> int:
-        return sum(self.created.values())
-
-
 def _read(name: str) -> list[dict[str, str]]:
     with (DATA_DIR / name).open(encoding="utf-8-sig", newline="") as handle:
         return list(csv.DictReader(handle))
-
-
-def _was_deleted(model: type, **lookup: object) -> bool:
-    """True when the history shows a matching row was deleted: the secretariat removed it."""
-    return model.history.filter(history_type="-", **lookup).exists()
 
 
 @transaction.atomic
@@ -46,7 +30,7 @@ def ssr_defaults_load() -> LoadReport:
 
     clusters = {cluster.name: cluster for cluster in MunicipalCluster.objects.all()}
     for row in _read("ssr_clusters.csv"):
-        if row["name"] in clusters or _was_deleted(MunicipalCluster, name=row["name"]):
+        if row["name"] in clusters or was_deleted(MunicipalCluster, name=row["name"]):
             continue
         clusters[row["name"]] = MunicipalCluster.objects.create(
             name=row["name"], description=row["description"]
@@ -62,7 +46,7 @@ def ssr_defaults_load() -> LoadReport:
         code = row["municipality_code"]
         if row["name"] in actors or (code and code in existing_codes):
             continue
-        if _was_deleted(Actor, name=row["name"]):
+        if was_deleted(Actor, name=row["name"]):
             continue
         cluster_name = OWN_CLUSTER_MUNICIPALITY_CODES.get(code)
         actors[row["name"]] = Actor.objects.create(
@@ -80,7 +64,7 @@ def ssr_defaults_load() -> LoadReport:
     for row in _read("ssr_functions.csv"):
         name = row["name"]
         if name not in functions:
-            if _was_deleted(Function, name=name):
+            if was_deleted(Function, name=name):
                 continue
             functions[name] = Function.objects.create(name=name, description=row["description"])
             report.count("functions")
@@ -115,7 +99,7 @@ def ssr_defaults_load() -> LoadReport:
         actor = by_code.get(population.municipality_code)
         if actor is None or (actor.pk, population.reference_date) in have_figures:
             continue
-        if _was_deleted(
+        if was_deleted(
             PopulationFigure, actor_id=actor.pk, reference_date=population.reference_date
         ):
             continue

@@ -2,23 +2,18 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import DateInput
+from core.models import AuditEvent
+
 from .models import (
     Actor,
     ActorFunction,
     Assignment,
-    AuditEvent,
     Function,
     MunicipalCluster,
     Person,
 )
 from .validators import normalize_org_number
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class DirectoryFilterForm(forms.Form):

@@ -16,13 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from core.append_only import AppendOnly
-
 from .validators import validate_org_number, validate_peppol_id, validate_phone_number
-
-# The database refuses to delete audit events younger than this (SQL interval), whoever asks:
-# the retention purge cannot be turned against the recent trail (AUDIT_RETENTION_DAYS >= 30).
-AUDIT_DELETE_AFTER = "30 days"
 
 municipality_code_validator = RegexValidator(
     r"^\d{4}$", _("A municipality code is four digits, e.g. 0126.")
@@ -355,86 +349,5 @@ class PopulationFigure(models.Model):
         return f"{self.actor}: {self.inhabitants} ({self.reference_date:%Y-%m-%d})"
 
 
-class AuditEvent(models.Model):
-    """Something security-relevant that happened: a login, a lockout, a 2FA change, a permission
-    granted or withdrawn, a restricted file downloaded, an export. Written once, never changed
-    (a database trigger refuses updates); deleted only by the retention purge.
-
-    Changes to domain records are in their own history (django-simple-history); these are the
-    events that change no record but still must be traceable.
-    """
-
-    # Protected in the database (core.append_only): what may still change.
-    append_only = AppendOnly(
-        clear_only=("user", "subject_user", "content_type"),
-        scrubbed=("username", "object_repr"),
-        delete_after=AUDIT_DELETE_AFTER,
-    )
-
-    class Kind(models.TextChoices):
-        LOGIN = "login", _("Login")
-        LOGIN_FAILED = "login_failed", _("Failed login")
-        LOGOUT = "logout", _("Logout")
-        LOCKOUT = "lockout", _("Locked out")
-        UNLOCK = "unlock", _("Lock lifted")
-        OTP_ENROLLED = "otp_enrolled", _("Two-factor enrolled")
-        OTP_RESET = "otp_reset", _("Two-factor reset")
-        OTP_CODES = "otp_codes", _("Backup codes renewed")
-        OTP_FAILED = "otp_failed", _("Failed two-factor code")
-        SESSIONS_ENDED = "sessions_ended", _("Logged out everywhere")
-        PERMISSION_GRANTED = "permission_granted", _("Permission granted")
-        PERMISSION_WITHDRAWN = "permission_withdrawn", _("Permission withdrawn")
-        GROUP_ADDED = "group_added", _("Added to group")
-        GROUP_REMOVED = "group_removed", _("Removed from group")
-        GROUP_PERMISSION_GRANTED = "group_permission_granted", _("Permission granted to group")
-        GROUP_PERMISSION_WITHDRAWN = (
-            "group_permission_withdrawn",
-            _("Permission withdrawn from group"),
-        )
-        CALENDAR_DOWNLOADED = "calendar_downloaded", _("Meeting calendar downloaded")
-        CALENDAR_FEED_FETCHED = "calendar_feed_fetched", _("Calendar feed fetched")
-        DOWNLOAD = "download", _("Restricted file downloaded")
-        EXPORT = "export", _("Export")
-        PERSON_EXPORTED = "person_exported", _("Personal data exported")
-        PERSON_ANONYMISED = "person_anonymised", _("Person anonymised")
-
-    occurred_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
-    kind = models.CharField(_("event"), max_length=30, choices=Kind.choices, db_index=True)
-    user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("by"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    username = models.CharField(_("user name"), max_length=150, blank=True, db_index=True)
-    subject_user = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("concerns user"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    ip_address = models.GenericIPAddressField(_("IP address"), null=True, blank=True)
-    content_type = models.ForeignKey(
-        "contenttypes.ContentType",
-        verbose_name=_("object type"),
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-    )
-    object_id = models.CharField(_("object id"), max_length=64, blank=True)
-    object_repr = models.CharField(_("object"), max_length=300, blank=True)
-    detail = models.CharField(_("detail"), max_length=500, blank=True)
-
-    class Meta:
-        ordering = ["-occurred_at", "-pk"]
-        verbose_name = _("audit event")
-        verbose_name_plural = _("audit events")
-        indexes = [models.Index(fields=["content_type", "object_id"])]
-
-    def __str__(self) -> str:
-        return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"
+# Moved to core; kept importable here until every caller imports it from core.
+from core.models import AuditEvent  # noqa: E402, F401

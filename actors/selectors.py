@@ -3,19 +3,22 @@
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 from django.apps import apps
+from django.conf import settings
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.formats import localize
 from django.utils.translation import gettext as _
 
+from core.models import AuditEvent
+
 from .models import (
     Actor,
     ActorFunction,
     Assignment,
-    AuditEvent,
     Function,
     Person,
     PopulationFigure,
@@ -163,18 +166,17 @@ def population_figure_on(*, actor: Actor, reference_date: datetime.date) -> Popu
 
 # --- Traceability ---------------------------------------------------------------------------
 
-# Apps whose models are the portal's own (the history view and audit search cover these).
-PORTAL_APPS = ("actors", "forums", "incidents", "membership", "notifications", "planning")
+
+def _portal_app(model: type) -> bool:
+    """An app of this project (its package lies in the project), not a library's."""
+    path = Path(model._meta.app_config.path).resolve()
+    return path.is_relative_to(settings.BASE_DIR) and ".venv" not in path.parts
 
 
 def history_models() -> list[type]:
     """The portal's models that record their history, in a stable order."""
     return sorted(
-        (
-            model
-            for model in apps.get_models()
-            if model._meta.app_label in PORTAL_APPS and hasattr(model, "history")
-        ),
+        (model for model in apps.get_models() if _portal_app(model) and hasattr(model, "history")),
         key=lambda model: model._meta.label_lower,
     )
 

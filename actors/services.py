@@ -6,7 +6,7 @@ and raises ``ValidationError`` with a message a user can act on.
 
 import csv
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,29 +19,25 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_otp import devices_for_user
 
-from . import audit
+from core import audit
+from core.models import AuditEvent
+
+from . import signals
 from .models import (
     Actor,
     ActorFunction,
     Assignment,
-    AuditEvent,
     Function,
     Person,
     PopulationFigure,
 )
 from .validators import normalize_org_number
 
-# Apps that keep data derived from assignments (forum access) register a callable here in their
-# AppConfig.ready(); it is called with the ids of the users whose assignments changed, inside the
-# same transaction. A plain list, not a signal: the call sites below are the only ones.
-assignment_listeners: list[Callable[[set[int]], None]] = []
-
 
 def _assignments_changed(*user_ids: int | None) -> None:
     ids = {user_id for user_id in user_ids if user_id}
     if ids:
-        for listener in assignment_listeners:
-            listener(ids)
+        signals.assignments_changed.send(sender=Assignment, user_ids=ids)
 
 
 def _save_new(instance: Any) -> Any:
@@ -357,8 +353,6 @@ def population_figures_import(
 # Other apps hold data about people (shifts, minutes recipients, notifications). They register
 # here at start-up, so this ground-floor app can export and anonymise without importing them:
 # an exporter returns {section title: [rows]}, an anonymiser scrubs what it holds.
-personal_data_exporters: list[Callable[[Person], dict[str, list[dict[str, Any]]]]] = []
-personal_data_anonymisers: list[Callable[[Person], None]] = []
 
 ANONYMISED_FIRST_NAME = "Anonymiserad"
 
@@ -430,8 +424,8 @@ def person_export(*, person: Person, by: Any = None) -> dict[str, Any]:
                 "occurred_at"
             )
         ]
-    for exporter in personal_data_exporters:
-        data.update(exporter(person))
+    for _receiver, part in signals.personal_data_export.send(sender=Person, person=person):
+        data.update(part)
     audit.record(audit.Kind.PERSON_EXPORTED, user=by, obj=person)
     return data
 
@@ -465,8 +459,7 @@ def person_anonymise(*, person: Person, by: Any = None) -> Person:
         user.is_active = False
         user.save()
     _scrub_audit_trail(person)
-    for anonymiser in personal_data_anonymisers:
-        anonymiser(person)
+    signals.person_anonymised.send(sender=Person, person=person)
     audit.record(audit.Kind.PERSON_ANONYMISED, user=by, obj=person)
     return person
 

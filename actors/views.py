@@ -16,8 +16,10 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core.access import is_secretariat, secretariat_required
+from core.pages import confirm_page, form_page
+
 from . import selectors, services
-from .access import is_secretariat, secretariat_required
 from .forms import (
     ActorForm,
     ActorFunctionForm,
@@ -30,7 +32,6 @@ from .forms import (
     PopulationImportForm,
 )
 from .models import Actor, ActorFunction, Assignment, Function, Person
-from .pages import confirm_page, form_page
 
 
 def _paginate(request: HttpRequest, items: Any, per_page: int) -> Any:

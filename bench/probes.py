@@ -69,7 +69,7 @@ def _clients():
     from django.contrib.auth import get_user_model
     from django.test import Client
 
-    from ssr_portal.benchdata import BENCH_USERNAME
+    from .world import BENCH_USERNAME
 
     member = Client(HTTP_HOST="127.0.0.1")
     member.force_login(get_user_model().objects.get(username=BENCH_USERNAME))
@@ -79,7 +79,8 @@ def _clients():
 def _resolve(member) -> list[dict[str, Any]]:
     """The targets with this dataset's ids, and the current version key for the 204 poll."""
     from incidents.models import Incident
-    from ssr_portal.benchdata import BENCH_INCIDENT_TITLE
+
+    from .world import BENCH_INCIDENT_TITLE
 
     incident = Incident.objects.get(title=BENCH_INCIDENT_TITLE)
     forum = incident.activated_forums.order_by("pk").first()
@@ -132,13 +133,14 @@ def _worker_env(sink) -> dict[str, str]:
 
 
 def invoicing(queue: str) -> dict[str, Any]:
-    from membership.invoicing import invoice_run_issue, issue_check, run_progress
+    from membership.formats.peppol import invoice_xml
+    from membership.invoicing import invoice_run_issue, issue_check
     from membership.models import Invoice
     from membership.pdf import html_to_pdf, invoice_html, invoice_pdf
-    from membership.peppol import invoice_xml
-    from ssr_portal.benchdata import INVOICE_RUN_YEARS
+    from membership.selectors import run_progress
 
     from .processes import SmtpSink, celery_worker
+    from .world import INVOICE_RUN_YEARS
 
     runs = []
     actors = None
@@ -214,10 +216,13 @@ def fanout(queue: str) -> dict[str, Any]:
     from django.db import transaction
 
     from actors.models import Person
+    from notifications.kinds import register_kind
     from notifications.models import Channel, Notification
     from notifications.services import Outgoing, notifications_queue
 
     from .processes import SmtpSink, celery_worker
+
+    register_kind("bench_fanout", label="Bench fan-out", choosable=False)
 
     people = list(
         Person.objects.filter(user__username__startswith="bank.")

@@ -56,7 +56,16 @@ def prepare_database(url: str, env: dict[str, str], seed_args: list[str]) -> flo
     db_env = {**env, "DATABASE_URL": url}
     _manage(db_env, "migrate", "--noinput", "--verbosity", "0")
     started = time.perf_counter()
-    _manage(db_env, "seed_bench", *seed_args)
+    # The world's invoices are issued by the portal's invoice run, which queues each one's
+    # documents for a worker after commit; past invoices need none, so that queue is in memory.
+    seed_env = {
+        **db_env,
+        "CELERY_BROKER_URL": "memory://",
+        "CELERY_RESULT_BACKEND": "cache+memory://",
+    }
+    subprocess.run(
+        [sys.executable, "-m", "bench.seed", *seed_args], cwd=ROOT, env=seed_env, check=True
+    )
     return time.perf_counter() - started
 
 

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import Http404
 
-from actors.access import is_secretariat
+from core.access import is_secretariat
 
 from .models import Attachment, Forum, Meeting, Minutes, SharingLevel
 

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from actors.admin import LockedRecordAdminMixin, SecretariatAdmin, SecretariatPermissions
+from core.admin import LockedRecordAdminMixin, SecretariatAdmin, SecretariatPermissions
 
 from . import selectors
 from .models import (

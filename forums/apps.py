@@ -9,10 +9,20 @@ class ForumsConfig(AppConfig):
     verbose_name = _("Forums and meetings")
 
     def ready(self) -> None:
-        # Forum access follows assignments: the actors app calls this inside the transaction
-        # that changes an assignment or a person's login (actors must not import forums).
-        from actors.services import assignment_listeners
+        # Forum access follows assignments: the actors app signals inside the transaction that
+        # changes an assignment or a person's login (actors must not import forums).
+        from actors.signals import assignments_changed
 
-        from .services import forum_access_sync_users
+        assignments_changed.connect(_sync_forum_access, dispatch_uid="forums-access")
 
-        assignment_listeners.append(forum_access_sync_users)
+        from notifications.kinds import register_kind
+
+        register_kind("meeting", label=_("Meetings"))
+        register_kind("meeting_reminder", label=_("Meeting reminders"))
+        register_kind("minutes_approved", label=_("Approved minutes"))
+
+
+def _sync_forum_access(sender, user_ids: set[int], **kwargs) -> None:
+    from .services import forum_access_sync_users
+
+    forum_access_sync_users(user_ids)

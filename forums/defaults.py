@@ -9,8 +9,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from actors.defaults import LoadReport, _was_deleted
 from actors.models import Actor, ActorFunction, Function, MunicipalCluster
+from core.defaults import LoadReport, was_deleted
 
 from .models import CollaborationLevel, Forum, Seat
 from .services import forum_access_sync
@@ -38,7 +38,7 @@ def forum_defaults_load(report: LoadReport | None = None) -> LoadReport:
     data = json.loads(DATA_FILE.read_text(encoding="utf-8"))
     levels = {level.name: level for level in CollaborationLevel.objects.all()}
     for row in data["levels"]:
-        if row["name"] in levels or _was_deleted(CollaborationLevel, name=row["name"]):
+        if row["name"] in levels or was_deleted(CollaborationLevel, name=row["name"]):
             continue
         levels[row["name"]] = CollaborationLevel.objects.create(**row)
         report.count("collaboration levels")
@@ -50,7 +50,7 @@ def forum_defaults_load(report: LoadReport | None = None) -> LoadReport:
     clusters = list(MunicipalCluster.objects.all())
     touched = set()
     for row in data["forums"]:
-        if Forum.objects.filter(name=row["name"]).exists() or _was_deleted(Forum, name=row["name"]):
+        if Forum.objects.filter(name=row["name"]).exists() or was_deleted(Forum, name=row["name"]):
             continue
         level = levels.get(row["level"])
         function = Function.objects.filter(name=row["seats"]["function"]).first()

@@ -1,7 +1,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from actors.forms import DateInput
+from core.forms import DateInput
 from actors.models import Actor, Function, MunicipalCluster
 
 from .models import (

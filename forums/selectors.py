@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 from django.db.models import Prefetch, QuerySet
 from django.utils import timezone
 
-from actors.access import is_secretariat
 from actors.models import Actor, ActorFunction, Assignment
 from actors.selectors import HOLDERS_FIRST, current_assignments_q
+from core.access import is_secretariat
 
 from .models import (
     ActionItem,

@@ -16,9 +16,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from actors import audit
-from actors.files import check_upload
 from actors.models import Actor, MunicipalCluster
+from core import audit
+from core.files import check_upload
 
 from . import notify, selectors
 from .models import (

@@ -13,11 +13,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from actors.access import is_secretariat, secretariat_required
-from actors.audit import audited
-from actors.models import AuditEvent, MunicipalCluster
-from actors.pages import apply_errors, confirm_page, form_page
+from actors.models import MunicipalCluster
+from core.access import is_secretariat, secretariat_required
+from core.audit import audited
 from core.csv_export import csv_response
+from core.models import AuditEvent
+from core.pages import apply_errors, confirm_page, form_page
 
 from . import access, selectors, services
 from .calendar import calendar_for

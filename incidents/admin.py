@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from actors.admin import LockedRecordAdminMixin, SecretariatAdmin
+from core.admin import LockedRecordAdminMixin, SecretariatAdmin
 
 from .models import (
     Direction,

@@ -27,6 +27,7 @@ from .models import (
     SeatAlert,
     SituationPicture,
 )
+from .roster.selectors import on_duty
 from .timeline import log
 
 ACK_SALT = "incidents.seat-alert"
@@ -187,7 +188,7 @@ def _history(alerts: Any, user: Any) -> None:
 
 
 def _tell_rsib(incident: Incident, silent: list[SeatAlert], now: datetime.datetime) -> None:
-    shift = selectors.on_duty(now).get(OnCallRole.RSIB)
+    shift = on_duty(now).get(OnCallRole.RSIB)
     if shift is None:
         return
     names = ", ".join(

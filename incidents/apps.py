@@ -9,10 +9,33 @@ class IncidentsConfig(AppConfig):
     verbose_name = _("Incidents")
 
     def ready(self) -> None:
-        from actors.services import assignment_listeners, personal_data_exporters
+        from actors.signals import assignments_changed, personal_data_export
 
         from . import tasks  # noqa: F401  (registers the tasks the services send by name)
-        from .services import incident_access_sync_users, personal_data
 
-        assignment_listeners.append(incident_access_sync_users)
-        personal_data_exporters.append(personal_data)
+        assignments_changed.connect(_sync_incident_access, dispatch_uid="incidents-access")
+        personal_data_export.connect(_export_shifts, dispatch_uid="incidents-personal-data")
+
+        from notifications.kinds import register_kind
+
+        register_kind(
+            "activation_alert",
+            label=_("Activation alerts"),
+            mandatory_channels=("email", "sms", "portal"),
+        )
+        register_kind("report_reminder", label=_("Report reminders"))
+        register_kind("picture_published", label=_("New situation picture"))
+        register_kind("direction_issued", label=_("Directions"), mandatory_channels=("portal",))
+        register_kind("joint_message_approved", label=_("Joint messages"))
+
+
+def _sync_incident_access(sender, user_ids: set[int], **kwargs) -> None:
+    from .services import incident_access_sync_users
+
+    incident_access_sync_users(user_ids)
+
+
+def _export_shifts(sender, person, **kwargs) -> dict:
+    from .roster.services import personal_data
+
+    return personal_data(person)

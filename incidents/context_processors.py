@@ -1,7 +1,7 @@
 from django.http import HttpRequest
 from django.utils.functional import SimpleLazyObject
 
-from .selectors import on_duty as on_duty_now
+from .roster.selectors import on_duty as on_duty_now
 
 
 def on_duty(request: HttpRequest) -> dict:

@@ -1,18 +1,16 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from actors.forms import DateInput
-from actors.models import Actor, Person
+from core.forms import DateInput
+from actors.models import Actor
 from forums.forms import DateTimeInput
-from forums.models import Forum, SharingLevel
+from forums.models import Forum
 
 from .models import (
     ActorStatus,
     EventType,
     ImpactLevel,
-    OnCallRole,
     PreparedDirection,
-    SituationPicture,
     SituationReport,
 )
 
@@ -110,19 +108,6 @@ class StatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ActorStatus.Status.choices)
 
 
-class PictureForm(forms.Form):
-    audience = forms.ChoiceField(label=_("Audience"), choices=SituationPicture.Audience.choices)
-    summary = forms.CharField(
-        label=_("Summary"), widget=forms.Textarea(attrs={"rows": 6}), help_text=NOT_CLASSIFIED
-    )
-    needs_and_requests = forms.CharField(
-        label=_("Needs and requests"), widget=forms.Textarea(attrs={"rows": 3}), required=False
-    )
-    sharing_level = forms.ChoiceField(
-        label=_("Sharing level"), choices=SharingLevel.choices, initial=SharingLevel.FORUM
-    )
-
-
 class DirectionForm(forms.Form):
     text = forms.CharField(
         label=_("Direction"), widget=forms.Textarea(attrs={"rows": 4}), help_text=NOT_CLASSIFIED
@@ -170,36 +155,6 @@ class FollowUpForm(forms.Form):
         if cleaned.get("action_title") and not cleaned.get("action_owner"):
             self.add_error("action_owner", _("An action needs an owner."))
         return cleaned
-
-
-class ShiftForm(forms.Form):
-    role = forms.ChoiceField(label=_("Role"), choices=OnCallRole.choices)
-    person = forms.ModelChoiceField(
-        label=_("Person"), queryset=Person.objects.select_related("actor")
-    )
-    lending_actor = forms.ModelChoiceField(label=_("Lending actor"), queryset=Actor.objects.all())
-    starts_at = forms.DateTimeField(label=_("Starts"), widget=DateTimeInput())
-    ends_at = forms.DateTimeField(label=_("Ends"), widget=DateTimeInput())
-
-    def clean(self):
-        cleaned = super().clean()
-        starts, ends = cleaned.get("starts_at"), cleaned.get("ends_at")
-        if starts and ends and ends <= starts:
-            self.add_error("ends_at", _("The shift must end after it starts."))
-        return cleaned
-
-
-class ShiftChangeForm(forms.Form):
-    new_person = forms.ModelChoiceField(
-        label=_("Who takes the shift"), queryset=Person.objects.select_related("actor")
-    )
-    reason = forms.CharField(label=_("Reason"), max_length=300)
-
-
-class HandoverForm(forms.Form):
-    handover_note = forms.CharField(
-        label=_("Handover note"), widget=forms.Textarea(attrs={"rows": 4}), required=False
-    )
 
 
 class PreparedDirectionForm(forms.ModelForm):

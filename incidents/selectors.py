@@ -1,13 +1,11 @@
-"""Queries for activated mode: who is on duty, who is expected to report, the latest reports."""
+"""Queries for activated mode: who may coordinate and see an incident, who is expected to report,
+the latest reports and pictures (who is on duty: roster/selectors.py)."""
 
 import datetime
-import functools
-from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import Permission
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
@@ -18,79 +16,15 @@ from forums.models import Seat
 from forums.selectors import seat_actors
 
 from .models import (
-    IMPACT_ORDER,
     ActorStatus,
     FollowUpAction,
     Incident,
     IncidentUserObjectPermission,
     LogEntry,
     OnCallRole,
-    Shift,
-    SituationPicture,
     SituationReport,
 )
-
-# --- Roster ---------------------------------------------------------------------------------
-
-
-def shifts_at(at: datetime.datetime | None = None) -> QuerySet[Shift]:
-    at = at or timezone.now()
-    return Shift.objects.filter(starts_at__lte=at, ends_at__gt=at).select_related(
-        "person", "lending_actor"
-    )
-
-
-def on_duty(at: datetime.datetime | None = None) -> dict[str, Shift]:
-    """The shift on duty per role at a moment (one query)."""
-    return {shift.role: shift for shift in shifts_at(at).order_by("starts_at")}
-
-
-def is_on_duty(user: Any, role: str, at: datetime.datetime | None = None) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return shifts_at(at).filter(role=role, person__user=user).exists()
-
-
-def coverage_gaps(
-    *, role: str, start: datetime.datetime, end: datetime.datetime
-) -> list[tuple[datetime.datetime, datetime.datetime]]:
-    """Periods between start and end when nobody holds the role."""
-    shifts = Shift.objects.filter(role=role, ends_at__gt=start, starts_at__lt=end).order_by(
-        "starts_at"
-    )
-    gaps, cursor = [], start
-    for shift in shifts:
-        if shift.starts_at > cursor:
-            gaps.append((cursor, shift.starts_at))
-        cursor = max(cursor, shift.ends_at)
-    if cursor < end:
-        gaps.append((cursor, end))
-    return gaps
-
-
-def hours_per_actor(*, year: int) -> list[tuple[Actor, str, float]]:
-    """(lending actor, role, hours) for shifts within the year (split at the year's edges)."""
-    tz = timezone.get_current_timezone()
-    # Year edges in local time, arithmetic in UTC (see Shift.hours).
-    start = datetime.datetime(year, 1, 1, tzinfo=tz).astimezone(datetime.UTC)
-    end = datetime.datetime(year + 1, 1, 1, tzinfo=tz).astimezone(datetime.UTC)
-    totals: dict[tuple[int, str], float] = defaultdict(float)
-    actors: dict[int, Actor] = {}
-    for shift in Shift.objects.filter(ends_at__gt=start, starts_at__lt=end).select_related(
-        "lending_actor"
-    ):
-        ends, starts = (
-            shift.ends_at.astimezone(datetime.UTC),
-            shift.starts_at.astimezone(datetime.UTC),
-        )
-        seconds = (min(ends, end) - max(starts, start)).total_seconds()
-        totals[(shift.lending_actor_id, shift.role)] += seconds / 3600
-        actors[shift.lending_actor_id] = shift.lending_actor
-    return sorted(
-        ((actors[a], role, round(hours, 2)) for (a, role), hours in totals.items()),
-        key=lambda row: (row[0].name, row[1]),
-    )
-
+from .roster.selectors import is_on_duty, shifts_at
 
 # --- Access ---------------------------------------------------------------------------------
 
@@ -222,83 +156,6 @@ def reporting_overview(
             overdue = False
         rows.append(ReportingRow(actor, report, status, overdue, age))
     return rows
-
-
-@functools.cache
-def _incident_for_picture_sql() -> str:
-    tables = {
-        "incident": Incident._meta.db_table,
-        "picture": SituationPicture._meta.db_table,
-        "report": SituationReport._meta.db_table,
-        "status": ActorStatus._meta.db_table,
-        "perm": IncidentUserObjectPermission._meta.db_table,
-        "permission": Permission._meta.db_table,
-    }
-    newest_picture = (
-        "(SELECT p.id FROM {picture} p WHERE p.incident_id = i.id AND p.audience = %s "
-        "ORDER BY p.version DESC LIMIT 1)"
-    )
-    return (
-        "SELECT i.*, "
-        f"{newest_picture} AS full_pk, "
-        f"{newest_picture} AS short_pk, "
-        "(SELECT r.id FROM {report} r WHERE r.incident_id = i.id "
-        "ORDER BY r.submitted_at DESC, r.id DESC LIMIT 1) AS report_pk, "
-        "(SELECT COUNT(*) FROM {status} s WHERE s.incident_id = i.id) AS status_count, "
-        "EXISTS (SELECT 1 FROM {perm} o JOIN {permission} ap ON ap.id = o.permission_id "
-        "WHERE o.content_object_id = i.id AND o.user_id = %s AND ap.codename = %s) "
-        "AS user_may_view "
-        "FROM {incident} i WHERE i.id = %s"
-    ).format(**tables)
-
-
-def incident_for_picture(pk: int, *, user: Any) -> Incident | None:
-    """The incident with what tells whether its live picture changed, in one query: the newest
-    picture per audience (``full_pk``, ``short_pk``), the newest report (``report_pk``), the
-    number of status rows (``status_count``; statuses are only ever added), and whether the user
-    holds ``view_incident`` on it (``user_may_view``; the rest of ``can_view_incident`` is for
-    the caller).
-
-    Every open picture page polls this every ten seconds, so it is plain SQL: the ORM spent four
-    times longer building this query than the database spent answering it. Each subquery
-    follows an index that starts with the incident (an ORDER BY id would walk the whole table's
-    primary key back to an old incident)."""
-    params = [
-        SituationPicture.Audience.FULL,
-        SituationPicture.Audience.SHORT,
-        user.pk,
-        "view_incident",
-        pk,
-    ]
-    return next(iter(Incident.objects.raw(_incident_for_picture_sql(), params)), None)
-
-
-def latest_pictures(incident: Incident) -> dict[str, SituationPicture]:
-    newest = SituationPicture.objects.filter(
-        incident=OuterRef("incident"), audience=OuterRef("audience")
-    ).order_by("-version")
-    pictures = SituationPicture.objects.filter(incident=incident).filter(
-        version=Subquery(newest.values("version")[:1])
-    )
-    return {p.audience: p for p in pictures}
-
-
-def reports_since(incident: Incident, since: datetime.datetime | None) -> QuerySet:
-    reports = SituationReport.objects.filter(incident=incident).select_related("actor")
-    if since:
-        reports = reports.filter(submitted_at__gt=since)
-    return reports.order_by("-submitted_at")
-
-
-def municipality_impacts(pictures_snapshot: list[dict]) -> dict[str, str]:
-    """Municipality code → impact level, from a picture's frozen actor snapshot."""
-    impacts: dict[str, str] = {}
-    for row in pictures_snapshot:
-        for code in row.get("municipality_codes", []):
-            level = row.get("impact")
-            if level and IMPACT_ORDER.get(level, -1) > IMPACT_ORDER.get(impacts.get(code, ""), -1):
-                impacts[code] = level
-    return impacts
 
 
 def incident_log(incident: Incident) -> QuerySet[LogEntry]:

@@ -5,17 +5,16 @@ import datetime
 from collections.abc import Iterable
 from typing import Any
 
-from celery import current_app
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from actors import audit
-from actors.models import Actor, Person
+from actors.models import Actor
 from forums.models import Forum, Mode
 from forums.selectors import forum_seats, resolve_seats
 from forums.services import forum_mode_set
@@ -34,10 +33,7 @@ from .models import (
     JointMessageSender,
     LogEntry,
     PreparedDirection,
-    Shift,
-    ShiftChange,
     Signal,
-    SituationPicture,
     SituationReport,
 )
 from .timeline import log
@@ -46,72 +42,6 @@ from .timeline import log
 def _require(condition: bool, message: str) -> None:
     if not condition:
         raise ValidationError(message)
-
-
-# --- Roster ---------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def shift_create(
-    *,
-    role: str,
-    person: Person,
-    lending_actor: Actor,
-    starts_at: datetime.datetime,
-    ends_at: datetime.datetime,
-    handover_note: str = "",
-) -> Shift:
-    shift = Shift(
-        role=role,
-        person=person,
-        lending_actor=lending_actor,
-        starts_at=starts_at,
-        ends_at=ends_at,
-        handover_note=handover_note,
-    )
-    _require(ends_at > starts_at, _("The shift must end after it starts."))
-    shift.full_clean()
-    overlapping = Shift.objects.filter(role=role, starts_at__lt=ends_at, ends_at__gt=starts_at)
-    _require(
-        not overlapping.exists(),
-        _("Someone is already on duty as %(role)s during part of that time.")
-        % {"role": shift.get_role_display()},
-    )
-    shift.save()
-    return shift
-
-
-@transaction.atomic
-def shift_handover_note(*, shift: Shift, note: str) -> Shift:
-    shift.handover_note = note
-    shift.save(update_fields=["handover_note"])
-    return shift
-
-
-@transaction.atomic
-def shift_change_request(
-    *, shift: Shift, new_person: Person, reason: str, requested_by: Any
-) -> ShiftChange:
-    _require(shift.ends_at > timezone.now(), _("A shift that is over cannot be changed."))
-    _require(new_person.pk != shift.person_id, _("Choose someone else than the person on duty."))
-    return ShiftChange.objects.create(
-        shift=shift, new_person=new_person, reason=reason, requested_by=requested_by
-    )
-
-
-@transaction.atomic
-def shift_change_decide(*, change: ShiftChange, approve: bool, decided_by: Any) -> ShiftChange:
-    change = ShiftChange.objects.select_for_update().select_related("shift").get(pk=change.pk)
-    _require(change.status == ShiftChange.Status.PENDING, _("The request is already decided."))
-    change.status = ShiftChange.Status.APPROVED if approve else ShiftChange.Status.REJECTED
-    change.decided_by = decided_by
-    change.decided_at = timezone.now()
-    change.save(update_fields=["status", "decided_by", "decided_at"])
-    if approve:
-        shift = change.shift
-        shift.person = change.new_person
-        shift.save(update_fields=["person"])
-    return change
 
 
 # --- Signals and activation -----------------------------------------------------------------
@@ -428,93 +358,6 @@ def report_submit(
     return report
 
 
-# --- The common situation picture -----------------------------------------------------------
-
-
-def _snapshot(incident: Incident) -> list[dict]:
-    rows = []
-    for row in selectors.reporting_overview(incident):
-        report = row.report
-        rows.append(
-            {
-                "actor": row.actor.name,
-                "actor_id": row.actor.pk,
-                "municipality_codes": [row.actor.municipality_code]
-                if row.actor.municipality_code
-                else [],
-                "status": row.status.status if row.status else "",
-                "impact": report.impact if report else "",
-                "situation": report.situation if report else "",
-                "needs": report.needs if report else "",
-                "report_version": report.version if report else None,
-                "reported_at": report.submitted_at.isoformat() if report else None,
-            }
-        )
-    return rows
-
-
-@transaction.atomic
-def picture_publish(
-    *,
-    incident: Incident,
-    audience: str,
-    summary: str,
-    published_by: Any,
-    needs_and_requests: str = "",
-    sharing_level: str = "forum",
-) -> SituationPicture:
-    """Publish a new version of the common picture for one audience; the per-actor part is a
-    frozen snapshot of the latest reports, and the PDF is rendered by a worker afterwards."""
-    render_picture_pdf = current_app.tasks["incidents.tasks.render_picture_pdf"]  # by name
-
-    _require(
-        selectors.can_coordinate(published_by),
-        _("Only the RSIB on duty or the secretariat can publish."),
-    )
-    incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    _require(incident.is_active, _("The incident is not activated."))
-    _require(bool(summary.strip()), _("Write the summary."))
-    _require(audience in SituationPicture.Audience.values, _("Unknown audience."))
-    last = incident.pictures.filter(audience=audience).aggregate(last=Max("version"))["last"] or 0
-    picture = SituationPicture.objects.create(
-        incident=incident,
-        audience=audience,
-        version=last + 1,
-        summary=summary.strip(),
-        needs_and_requests=needs_and_requests.strip(),
-        actor_snapshot=_snapshot(incident),
-        directions_snapshot=[
-            {
-                "text": d.text,
-                "decided_at": d.decided_at.isoformat(),
-                "valid_until": d.valid_until.isoformat() if d.valid_until else None,
-            }
-            for d in incident.directions.filter(
-                Q(valid_until__isnull=True) | Q(valid_until__gt=timezone.now())
-            ).order_by("decided_at")
-        ],
-        messages_snapshot=[
-            {"target_group": m.target_group, "channel": m.channel, "text": m.text}
-            for m in incident.messages.filter(status=JointMessage.Status.PUBLISHED).order_by(
-                "published_at"
-            )
-        ],
-        sharing_level=sharing_level,
-        published_by=published_by,
-    )
-    picture.reports.set(selectors.latest_reports(incident))
-    log(
-        incident,
-        published_by,
-        "picture",
-        _("Situation picture published: %(audience)s, version %(version)s.")
-        % {"audience": picture.get_audience_display(), "version": picture.version},
-    )
-    alerts.picture_published(picture)
-    transaction.on_commit(lambda: render_picture_pdf.delay(picture.pk))
-    return picture
-
-
 # --- Directions -----------------------------------------------------------------------------
 
 
@@ -693,18 +536,3 @@ def event_type_create(*, name: str, description: str = "") -> EventType:
     event_type.full_clean()
     event_type.save()
     return event_type
-
-
-def personal_data(person: Person) -> dict[str, list[dict[str, Any]]]:
-    """A person's on-call shifts, for their data export."""
-    return {
-        "shifts": [
-            {
-                "role": shift.role,
-                "starts_at": shift.starts_at.isoformat(),
-                "ends_at": shift.ends_at.isoformat(),
-                "lending_actor": shift.lending_actor.name,
-            }
-            for shift in person.shifts.select_related("lending_actor").order_by("starts_at")
-        ]
-    }

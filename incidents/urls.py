@@ -1,6 +1,8 @@
 from django.urls import path
 
 from . import views
+from .picture import views as picture_views
+from .roster import views as roster_views
 
 app_name = "incidents"
 
@@ -17,15 +19,19 @@ urlpatterns = [
     path("handelser/<int:pk>/uppfoljning/", views.incident_follow_up, name="incident_follow_up"),
     path("handelser/<int:pk>/status/", views.status_set, name="status_set"),
     path("handelser/<int:pk>/rapport/", views.report_create, name="report_create"),
-    path("handelser/<int:pk>/lagesbild/", views.picture, name="picture"),
-    path("handelser/<int:pk>/lagesbild/live/", views.picture_live, name="picture_live"),
-    path("handelser/<int:pk>/lagesbild/publicera/", views.picture_publish, name="picture_publish"),
+    path("handelser/<int:pk>/lagesbild/", picture_views.picture, name="picture"),
+    path("handelser/<int:pk>/lagesbild/live/", picture_views.picture_live, name="picture_live"),
+    path(
+        "handelser/<int:pk>/lagesbild/publicera/",
+        picture_views.picture_publish,
+        name="picture_publish",
+    ),
     path("handelser/<int:pk>/inriktningar/ny/", views.direction_create, name="direction_create"),
     path("handelser/<int:pk>/budskap/nytt/", views.message_create, name="message_create"),
     path("handelser/<int:pk>/logg/", views.incident_log, name="incident_log"),
     path("handelser/<int:pk>/logg.csv", views.incident_log_csv, name="incident_log_csv"),
     path("handelser/<int:pk>/logg.pdf", views.incident_log_pdf, name="incident_log_pdf"),
-    path("lagesbilder/<int:pk>/pdf/", views.picture_pdf, name="picture_pdf"),
+    path("lagesbilder/<int:pk>/pdf/", picture_views.picture_pdf, name="picture_pdf"),
     path(
         "inriktningar/<int:pk>/kvittera/", views.direction_acknowledge, name="direction_acknowledge"
     ),
@@ -33,11 +39,15 @@ urlpatterns = [
     path("handelser/<int:pk>/kvittenser/", views.alert_board, name="board"),
     path("handelser/<int:pk>/kvittera/", views.acknowledge_in_portal, name="acknowledge_in_portal"),
     path("kvittera/<str:token>/", views.acknowledge, name="acknowledge"),
-    path("beredskap/", views.roster, name="roster"),
-    path("beredskap/pass/nytt/", views.shift_create, name="shift_create"),
-    path("beredskap/pass/<int:pk>/", views.shift_detail, name="shift_detail"),
-    path("beredskap/andringar/<int:pk>/", views.shift_change_decide, name="shift_change_decide"),
-    path("beredskap/timmar/", views.roster_hours, name="roster_hours"),
+    path("beredskap/", roster_views.roster, name="roster"),
+    path("beredskap/pass/nytt/", roster_views.shift_create, name="shift_create"),
+    path("beredskap/pass/<int:pk>/", roster_views.shift_detail, name="shift_detail"),
+    path(
+        "beredskap/andringar/<int:pk>/",
+        roster_views.shift_change_decide,
+        name="shift_change_decide",
+    ),
+    path("beredskap/timmar/", roster_views.roster_hours, name="roster_hours"),
     path("forberedda-inriktningar/", views.prepared_direction_list, name="prepared_direction_list"),
     path(
         "forberedda-inriktningar/ny/",

@@ -1,94 +1,49 @@
 """Activated-mode pages: signalling, activation, reporting, the common situation picture,
-directions, joint messages, the log, follow-up, the register and the on-call roster."""
+directions, joint messages, the log, follow-up and the register (the on-call roster: roster/)."""
 
-import datetime
 from typing import Any
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from actors.access import is_secretariat, secretariat_required
+from actors.access import secretariat_required
 from actors.audit import audited
-from actors.models import Actor, AuditEvent
-from actors.pages import apply_errors, confirm_page, form_page
+from actors.models import AuditEvent
+from actors.pages import confirm_page, form_page
 from core.csv_export import csv_response
 from core.params import int_param, year_param
 
 from . import selectors, services
+from .access import acting_actor, require_coordinator, viewable_incident
 from .forms import (
     ActivationForm,
     DirectionForm,
     EventTypeForm,
     FollowUpForm,
     ForumsChangeForm,
-    HandoverForm,
     MessageForm,
     NoteForm,
-    PictureForm,
     PreparedDirectionForm,
     ReportForm,
-    ShiftChangeForm,
-    ShiftForm,
     SignalForm,
     StatusForm,
 )
-from .map import municipality_map
 from .models import (
     ActorStatus,
     Direction,
     Incident,
     JointMessage,
-    OnCallRole,
     PreparedDirection,
-    Shift,
-    ShiftChange,
     Signal,
-    SituationPicture,
 )
 from .pdf import log_pdf
-
-
-def _incident(request: HttpRequest, pk: int) -> Incident:
-    incident = get_object_or_404(Incident.objects.select_related("event_type"), pk=pk)
-    if not selectors.can_view_incident(request.user, incident):
-        raise Http404
-    return incident
-
-
-def _chosen_actor(request: HttpRequest, incident: Incident):
-    """The actor the user acts for: ``actor`` from the request if it is one of theirs, else the
-    first of theirs that takes part in the incident. 403 if they speak for none."""
-    mine = selectors.user_actors(request.user)
-    if selectors.can_coordinate(request.user) and request.POST.get("actor"):
-        if not request.POST["actor"].isdigit():
-            raise Http404
-        return get_object_or_404(Actor, pk=request.POST["actor"])
-    wanted = request.POST.get("actor") or request.GET.get("actor")
-    if wanted:
-        for actor in mine:
-            if str(actor.pk) == wanted:
-                return actor
-        raise PermissionDenied
-    expected = {a.pk for a in selectors.expected_actors(incident)}
-    taking_part = [a for a in mine if a.pk in expected]
-    if taking_part or mine:
-        return (taking_part or mine)[0]
-    raise PermissionDenied
-
-
-def _coordinator(request: HttpRequest) -> None:
-    if not selectors.can_coordinate(request.user):
-        raise PermissionDenied
-
 
 # --- Incidents and signals ------------------------------------------------------------------
 
@@ -130,7 +85,7 @@ def signal_create(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def signal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    _coordinator(request)
+    require_coordinator(request)
     signal = get_object_or_404(Signal.objects.select_related("actor", "signalled_by"), pk=pk)
     if request.method == "POST":
         try:
@@ -145,7 +100,7 @@ def signal_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def incident_activate(request: HttpRequest) -> HttpResponse:
-    _coordinator(request)
+    require_coordinator(request)
     signal = None
     initial: dict[str, Any] = {}
     if request.GET.get("signal"):
@@ -174,7 +129,7 @@ def incident_activate(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = _incident(request, pk)
+    incident = viewable_incident(request, pk)
     my_actors = selectors.user_actors(request.user)
     directions = list(
         incident.directions.prefetch_related("acknowledgements__actor").order_by("-decided_at")
@@ -204,8 +159,8 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def incident_forums(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = _incident(request, pk)
-    _coordinator(request)
+    incident = viewable_incident(request, pk)
+    require_coordinator(request)
     return form_page(
         request,
         form=ForumsChangeForm(
@@ -222,8 +177,8 @@ def incident_forums(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def incident_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = _incident(request, pk)
-    _coordinator(request)
+    incident = viewable_incident(request, pk)
+    require_coordinator(request)
     return confirm_page(
         request,
         action=lambda: services.incident_deactivate(incident=incident, by=request.user),
@@ -241,8 +196,8 @@ def incident_deactivate(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def incident_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = _incident(request, pk)
-    _coordinator(request)
+    incident = viewable_incident(request, pk)
+    require_coordinator(request)
 
     def save(data: dict[str, Any]) -> Incident:
         actions = []
@@ -276,7 +231,7 @@ def incident_follow_up(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def status_set(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = _incident(request, pk)
+    incident = viewable_incident(request, pk)
     form = StatusForm(request.POST)
     if form.is_valid():
         try:
@@ -290,13 +245,13 @@ def status_set(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect(incident)
 
 
-# --- Reports and the common picture ---------------------------------------------------------
+# --- Reports --------------------------------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
 def report_create(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = _incident(request, pk)
-    actor = _chosen_actor(request, incident)
+    incident = viewable_incident(request, pk)
+    actor = acting_actor(request, incident)
     previous = incident.reports.filter(actor=actor).order_by("-version").first()
     initial = {}
     if previous:
@@ -319,134 +274,13 @@ def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-# The live part of the picture is shared by everyone who may see the incident, so it is
-# rendered once and cached: per picture version, newest report and newest status (anything that
-# changes it), and per minute (the ages and "overdue" marks move with the clock).
-LIVE_CACHE_SECONDS = 120
-
-
-def _viewable_incident_for_picture(request: HttpRequest, pk: int) -> Incident:
-    incident = selectors.incident_for_picture(pk, user=request.user)
-    if incident is None:
-        raise Http404
-    if not (incident.user_may_view or selectors.can_view_incident(request.user, incident)):
-        raise Http404
-    return incident
-
-
-def _published(incident: Incident) -> dict[str, Any]:
-    """The latest published versions and the map drawn from them (only on a cache miss)."""
-    pictures = selectors.latest_pictures(incident)
-    full, short = pictures.get("full"), pictures.get("short")
-    shown = full or short
-    impacts = selectors.municipality_impacts(shown.actor_snapshot if shown else [])
-    affected = {m.municipality_code for m in incident.affected_municipalities.all()}
-    return {
-        "full": full,
-        "short": short,
-        "picture": shown,
-        "map": municipality_map(impacts=impacts, affected=affected),
-        "rows": selectors.reporting_overview(incident),
-    }
-
-
-def _picture_context(incident: Incident) -> dict[str, Any]:
-    version_key = f"{incident.full_pk or 0}-{incident.short_pk or 0}"
-    minute = int(timezone.now().timestamp() // 60)
-    return {
-        "incident": incident,
-        "version_key": version_key,
-        # activated_at makes the key unique to this incident row, whatever pks a restored or
-        # re-created database hands out again.
-        "live_cache_key": (
-            f"{incident.activated_at.timestamp()}:{version_key}:"
-            f"{incident.report_pk or 0}:{incident.status_count or 0}:{minute}"
-        ),
-        "live_cache_seconds": LIVE_CACHE_SECONDS,
-        "published": SimpleLazyObject(lambda: _published(incident)),
-        "poll_seconds": settings.PICTURE_POLL_SECONDS,
-    }
-
-
-@require_GET
-def picture(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = _viewable_incident_for_picture(request, pk)
-    context = _picture_context(incident)
-    context["coordinator"] = selectors.can_coordinate(request.user)
-    return render(request, "incidents/picture.html", context)
-
-
-@require_GET
-def picture_live(request: HttpRequest, pk: int) -> HttpResponse:
-    """The live part of the picture page; 204 (nothing to swap) when no new version exists."""
-    incident = _viewable_incident_for_picture(request, pk)
-    context = _picture_context(incident)
-    if request.GET.get("since") == context["version_key"]:
-        return HttpResponse(status=204)
-    return render(request, "incidents/_picture_live.html", context)
-
-
-@require_http_methods(["GET", "POST"])
-def picture_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = _incident(request, pk)
-    _coordinator(request)
-    latest = selectors.latest_pictures(incident)
-    since = max((p.published_at for p in latest.values()), default=None)
-    form = PictureForm(
-        request.POST or None,
-        initial={"summary": latest["full"].summary if "full" in latest else ""},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.picture_publish(
-                incident=incident, published_by=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The situation picture was published."))
-            return redirect("incidents:picture", pk=incident.pk)
-    return render(
-        request,
-        "incidents/picture_publish.html",
-        {
-            "incident": incident,
-            "form": form,
-            "new_reports": list(selectors.reports_since(incident, since)[:100]),
-            "since": since,
-            "rows": selectors.reporting_overview(incident),
-        },
-        status=400 if form.errors else 200,
-    )
-
-
-@audited(AuditEvent.Kind.DOWNLOAD, model=SituationPicture)
-@require_GET
-def picture_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from .tasks import render_picture_pdf
-
-    picture = get_object_or_404(SituationPicture.objects.select_related("incident"), pk=pk)
-    _incident(request, picture.incident_id)
-    if not picture.pdf:
-        render_picture_pdf.delay(picture.pk)
-        picture.refresh_from_db()
-    if not picture.pdf:
-        return render(request, "incidents/pdf_pending.html", {"picture": picture}, status=202)
-    return FileResponse(
-        picture.pdf.open("rb"),
-        as_attachment=True,
-        filename=f"lagesbild-v{picture.version}-{picture.audience}.pdf",
-        content_type="application/pdf",
-    )
-
-
 # --- Directions and joint messages ----------------------------------------------------------
 
 
 @require_http_methods(["GET", "POST"])
 def direction_create(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = _incident(request, pk)
-    _coordinator(request)
+    incident = viewable_incident(request, pk)
+    require_coordinator(request)
     return form_page(
         request,
         form=DirectionForm(request.POST or None),
@@ -461,8 +295,8 @@ def direction_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def direction_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     direction = get_object_or_404(Direction.objects.select_related("incident"), pk=pk)
-    incident = _incident(request, direction.incident_id)
-    actor = _chosen_actor(request, incident)
+    incident = viewable_incident(request, direction.incident_id)
+    actor = acting_actor(request, incident)
     try:
         services.direction_acknowledge(direction=direction, actor=actor, by=request.user)
     except ValidationError as exc:
@@ -474,7 +308,7 @@ def direction_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def message_create(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = _incident(request, pk)
+    incident = viewable_incident(request, pk)
     if not selectors.can_communicate(request.user):
         raise PermissionDenied
     initial = {"text": incident.message_templates} if incident.message_templates else None
@@ -492,10 +326,10 @@ def message_create(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     message = get_object_or_404(JointMessage.objects.select_related("incident"), pk=pk)
-    incident = _incident(request, message.incident_id)
+    incident = viewable_incident(request, message.incident_id)
     try:
         if action == "cosign":
-            actor = _chosen_actor(request, incident)
+            actor = acting_actor(request, incident)
             services.message_cosign(message=message, actor=actor, by=request.user)
         elif action == "approve":
             services.message_approve(message=message, by=request.user)
@@ -515,7 +349,7 @@ def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def incident_log(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = _incident(request, pk)
+    incident = viewable_incident(request, pk)
     form = NoteForm(request.POST or None)
     if request.method == "POST":
         if not selectors.can_coordinate(request.user):
@@ -538,7 +372,7 @@ def incident_log(request: HttpRequest, pk: int) -> HttpResponse:
 @audited(AuditEvent.Kind.EXPORT, model=Incident)
 @require_GET
 def incident_log_csv(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = _incident(request, pk)
+    incident = viewable_incident(request, pk)
     response, writer = csv_response(f"handelselogg-{incident.pk}.csv")
     writer.writerow([_("Time"), _("By"), _("Kind"), _("Entry")])
     for entry in selectors.incident_log(incident):
@@ -556,7 +390,7 @@ def incident_log_csv(request: HttpRequest, pk: int) -> HttpResponse:
 @audited(AuditEvent.Kind.EXPORT, model=Incident)
 @require_GET
 def incident_log_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    incident = _incident(request, pk)
+    incident = viewable_incident(request, pk)
     response = HttpResponse(
         log_pdf(incident, list(selectors.incident_log(incident))), content_type="application/pdf"
     )
@@ -619,123 +453,6 @@ def register_csv(request: HttpRequest) -> HttpResponse:
             ]
         )
     return response
-
-
-# --- Roster ---------------------------------------------------------------------------------
-
-
-@require_GET
-def roster(request: HttpRequest) -> HttpResponse:
-    now = timezone.now()
-    horizon = now + datetime.timedelta(days=14)
-    shifts = list(
-        Shift.objects.filter(ends_at__gt=now, starts_at__lt=horizon)
-        .select_related("person", "lending_actor")
-        .order_by("starts_at")
-    )
-    gaps = {
-        label: selectors.coverage_gaps(role=role, start=now, end=horizon)
-        for role, label in OnCallRole.choices
-        if role != OnCallRole.TIB
-    }
-    return render(
-        request,
-        "incidents/roster.html",
-        {
-            "on_duty": selectors.on_duty(now),
-            "shifts": shifts,
-            "gaps": gaps,
-            "changes": list(
-                ShiftChange.objects.filter(status=ShiftChange.Status.PENDING).select_related(
-                    "shift__person", "new_person"
-                )
-            )
-            if is_secretariat(request.user)
-            else [],
-        },
-    )
-
-
-@secretariat_required
-@require_http_methods(["GET", "POST"])
-def shift_create(request: HttpRequest) -> HttpResponse:
-    return form_page(
-        request,
-        form=ShiftForm(request.POST or None),
-        title=_("New shift"),
-        save=lambda data: services.shift_create(**data),
-        success_url=reverse("incidents:roster"),
-        success_message=_("The shift was added."),
-        cancel_url=reverse("incidents:roster"),
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def shift_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    shift = get_object_or_404(Shift.objects.select_related("person", "lending_actor"), pk=pk)
-    own = shift.person.user_id == request.user.pk
-    if not (own or is_secretariat(request.user)):
-        raise PermissionDenied
-    handover = HandoverForm(
-        request.POST if "handover_note" in request.POST else None,
-        initial={"handover_note": shift.handover_note},
-    )
-    change = ShiftChangeForm(request.POST if "new_person" in request.POST else None)
-    if request.method == "POST":
-        try:
-            if handover.is_bound and handover.is_valid():
-                services.shift_handover_note(
-                    shift=shift, note=handover.cleaned_data["handover_note"]
-                )
-                messages.success(request, _("The handover note was saved."))
-                return redirect("incidents:shift_detail", pk=shift.pk)
-            if change.is_bound and change.is_valid():
-                services.shift_change_request(
-                    shift=shift, requested_by=request.user, **change.cleaned_data
-                )
-                messages.success(request, _("The change was requested; the secretariat decides."))
-                return redirect("incidents:shift_detail", pk=shift.pk)
-        except ValidationError as exc:
-            apply_errors(change, exc)
-    return render(
-        request,
-        "incidents/shift_detail.html",
-        {
-            "shift": shift,
-            "handover": handover,
-            "change": change,
-            "requests": list(shift.changes.select_related("new_person")),
-        },
-        status=400 if (handover.errors or change.errors) else 200,
-    )
-
-
-@secretariat_required
-@require_POST
-def shift_change_decide(request: HttpRequest, pk: int) -> HttpResponse:
-    change = get_object_or_404(ShiftChange, pk=pk)
-    try:
-        services.shift_change_decide(
-            change=change,
-            approve=request.POST.get("decision") == "approve",
-            decided_by=request.user,
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("The request was decided."))
-    return redirect("incidents:roster")
-
-
-@secretariat_required
-@require_GET
-def roster_hours(request: HttpRequest) -> HttpResponse:
-    year = year_param(request.GET.get("year")) or timezone.localdate().year
-    return render(
-        request,
-        "incidents/roster_hours.html",
-        {"year": year, "rows": selectors.hours_per_actor(year=year)},
-    )
 
 
 # --- Prepared directions --------------------------------------------------------------------
@@ -828,7 +545,7 @@ def acknowledge(request: HttpRequest, token: str) -> HttpResponse:
 def acknowledge_in_portal(request: HttpRequest, pk: int) -> HttpResponse:
     from .alerts import acknowledge_in_portal as record
 
-    incident = _incident(request, pk)
+    incident = viewable_incident(request, pk)
     if record(incident=incident, user=request.user):
         messages.success(request, _("Your receipt of the activation alert was recorded."))
     else:
@@ -840,8 +557,8 @@ def acknowledge_in_portal(request: HttpRequest, pk: int) -> HttpResponse:
 def alert_board(request: HttpRequest, pk: int) -> HttpResponse:
     from .alerts import board
 
-    incident = _incident(request, pk)
-    _coordinator(request)
+    incident = viewable_incident(request, pk)
+    require_coordinator(request)
     rows = board(incident)
     counts = {}
     for row in rows:

@@ -9,4 +9,9 @@ class MembershipConfig(AppConfig):
     verbose_name = _("Membership and fees")
 
     def ready(self) -> None:
+        from notifications.kinds import register_kind
+
         from . import tasks  # noqa: F401  (registers the tasks the services send by name)
+
+        # Invoices and reminders go to the actor's invoice address: not a personal choice.
+        register_kind("invoice", label=_("Invoices"), choosable=False)

@@ -1,21 +1,31 @@
-"""Issuing the annual invoices: gapless numbers, one invoice per actor and year whatever is run
-twice or crashes halfway, then the PDF, the Peppol XML and the e-mail, each made once."""
+"""Issuing numbered documents: the annual invoice run, credit notes and corrected invoices.
+
+Numbers are gapless, the run makes one invoice per actor and year whatever is run twice or
+crashes halfway, and a worker then makes each document's PDF, Peppol XML and e-mail, once.
+"""
 
 import datetime
 from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
+from django.db.models import Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 from stdnum import luhn
 
+from . import selectors
 from .fees import Preview, fee_preview
 from .models import Agreement, Invoice, InvoiceCounter, InvoiceLine
+
+if TYPE_CHECKING:
+    from notifications.services import Outgoing
 
 
 def ocr_reference(number: str) -> str:
@@ -135,13 +145,34 @@ def _enqueue_documents(ids: list[int]) -> None:
         produce_invoice_documents.delay(invoice_id)
 
 
+def invoice_address_message(
+    invoice: Invoice, *, subject: str, body: str, key: str, attachments: list[dict] | None = None
+) -> "Outgoing":
+    """An e-mail about the invoice to its invoice address, for the invoice contact of the actor's
+    latest agreement (if one is named)."""
+    from notifications.models import Channel
+    from notifications.services import Outgoing
+
+    return Outgoing(
+        recipient=selectors.invoice_contact(invoice.actor),
+        kind="invoice",
+        subject=subject,
+        body=body,
+        reason=_("Sent to the invoice address of %(actor)s.") % {"actor": invoice.actor.name},
+        key=key,
+        about=invoice,
+        channels=(Channel.EMAIL,),
+        address=invoice.buyer_email,
+        attachments=attachments or [],
+    )
+
+
 def invoice_documents(invoice_id: int) -> Invoice | None:
     """Make what is missing for one invoice: XML, PDF, e-mail. Each is made once."""
-    from notifications.models import Channel
-    from notifications.services import Outgoing, attachment, notifications_queue
+    from notifications.services import attachment, notifications_queue
 
+    from .formats.peppol import invoice_xml
     from .pdf import invoice_pdf
-    from .peppol import invoice_xml
 
     with transaction.atomic():
         invoice = Invoice.objects.select_for_update().filter(pk=invoice_id).first()
@@ -153,57 +184,33 @@ def invoice_documents(invoice_id: int) -> Invoice | None:
         if not invoice.pdf:
             invoice.pdf.save(f"{invoice.number}.pdf", ContentFile(invoice_pdf(invoice)), save=False)
             invoice.save(update_fields=["pdf"])
-        if invoice.emailed_at is None:
-            contact = (
-                invoice.actor.agreements.exclude(invoice_contact=None)
-                .order_by("-signed_on")
-                .first()
-            )
-            if invoice.buyer_email:
-                invoice.pdf.seek(0)
-                notifications_queue(
-                    [
-                        Outgoing(
-                            recipient=contact.invoice_contact if contact else None,
-                            kind="invoice",
-                            subject=_("Invoice %(number)s from Samverkan Stockholmsregionen")
-                            % {"number": invoice.number},
-                            body=_(
-                                "The membership fee invoice is attached. Amount: %(amount)s SEK, "
-                                "due %(due)s, OCR %(ocr)s."
-                            )
-                            % {
-                                "amount": f"{invoice.total:.2f}",
-                                "due": invoice.due_date.isoformat(),
-                                "ocr": invoice.ocr,
-                            },
-                            reason=_("Sent to the invoice address of %(actor)s.")
-                            % {"actor": invoice.actor.name},
-                            key=f"invoice:{invoice.pk}",
-                            about=invoice,
-                            channels=(Channel.EMAIL,),
-                            address=invoice.buyer_email,
-                            attachments=[
-                                attachment(
-                                    f"{invoice.number}.pdf", invoice.pdf.read(), "application/pdf"
-                                )
-                            ],
-                        )
-                    ]
+        if invoice.emailed_at is None and invoice.buyer_email:
+            invoice.pdf.seek(0)
+            message = invoice_address_message(
+                invoice,
+                subject=_("Invoice %(number)s from Samverkan Stockholmsregionen")
+                % {"number": invoice.number},
+                body=_(
+                    "The membership fee invoice is attached. Amount: %(amount)s SEK, "
+                    "due %(due)s, OCR %(ocr)s."
                 )
-                invoice.emailed_at = timezone.now()
-                invoice.save(update_fields=["emailed_at"])
+                % {
+                    "amount": f"{invoice.total:.2f}",
+                    "due": invoice.due_date.isoformat(),
+                    "ocr": invoice.ocr,
+                },
+                key=f"invoice:{invoice.pk}",
+                attachments=[
+                    attachment(f"{invoice.number}.pdf", invoice.pdf.read(), "application/pdf")
+                ],
+            )
+            notifications_queue([message])
+            invoice.emailed_at = timezone.now()
+            invoice.save(update_fields=["emailed_at"])
     return invoice
 
 
-def run_progress(year: int) -> tuple[int, int]:
-    """(invoices with PDF and XML, invoices) for the year's run."""
-    invoices = Invoice.objects.filter(run_year=year)
-    done = invoices.exclude(pdf="").exclude(xml="").count()
-    return done, invoices.count()
-
-
-def document_from(
+def _document_from(
     source: Invoice,
     *,
     kind: str,
@@ -240,13 +247,43 @@ def document_from(
 
 
 @transaction.atomic
+def credit_note_issue(*, invoice: Invoice, reason: str, amount: Decimal | None = None) -> Invoice:
+    """Credit an issued invoice fully or partly; the invoice itself is never changed. Its PDF,
+    XML and e-mail are made by the worker, as for invoices."""
+    invoice = Invoice.objects.select_for_update().get(pk=invoice.pk)
+    if invoice.kind != Invoice.Kind.INVOICE:
+        raise ValidationError(_("Only an invoice can be credited."))
+    credited = invoice.credit_notes.aggregate(s=Sum("total"))["s"] or Decimal("0")
+    remaining = invoice.total - credited
+    amount = remaining if amount is None else amount
+    if amount <= 0 or amount > remaining:
+        raise ValidationError(
+            _("A credit note must be more than 0 and at most %(remaining)s SEK.")
+            % {"remaining": f"{remaining:.2f}"}
+        )
+    if not reason.strip():
+        raise ValidationError(_("Give the reason for the credit note."))
+    note = _document_from(
+        invoice,
+        kind=Invoice.Kind.CREDIT_NOTE,
+        total=amount,
+        due_date=timezone.localdate(),
+        description=_("Credit of invoice %(number)s") % {"number": invoice.number},
+        basis=reason.strip(),
+        credited=invoice,
+    )
+    transaction.on_commit(lambda: _enqueue_documents([note.pk]))
+    return note
+
+
+@transaction.atomic
 def corrected_invoice_issue(*, credited: Invoice, amount: Decimal, basis: str) -> Invoice:
     """After a credit note: a new invoice for the same actor and year with the right amount."""
     if credited.kind != Invoice.Kind.INVOICE or not credited.credit_notes.exists():
         raise ValidationError(_("Credit the invoice first; then issue the corrected one."))
     if amount <= 0 or not basis.strip():
         raise ValidationError(_("Give the corrected amount and its basis."))
-    invoice = document_from(
+    invoice = _document_from(
         credited,
         kind=Invoice.Kind.INVOICE,
         total=amount,
@@ -257,3 +294,17 @@ def corrected_invoice_issue(*, credited: Invoice, amount: Decimal, basis: str) -
     )
     transaction.on_commit(lambda: _enqueue_documents([invoice.pk]))
     return invoice
+
+
+def invoice_files_export(*, year: int, directory: Path) -> int:
+    """Write <number>.pdf and <number>.xml for every invoice and credit note of the year, making
+    any document still missing (each invoice in its own transaction, as the worker does)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = 0
+    for invoice in Invoice.objects.filter(year=year).order_by("number"):
+        invoice = invoice_documents(invoice.pk)
+        for field_name in ("pdf", "xml"):
+            with getattr(invoice, field_name).open("rb") as source:
+                (directory / f"{invoice.number}.{field_name}").write_bytes(source.read())
+            written += 1
+    return written

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from actors.admin import SecretariatAdmin
+from core.admin import SecretariatAdmin
 
 from .models import KindPolicy, Notification
 

@@ -10,10 +10,21 @@ class NotificationsConfig(AppConfig):
     verbose_name = _("Notifications")
 
     def ready(self) -> None:
-        from actors.services import personal_data_anonymisers, personal_data_exporters
+        from actors.signals import person_anonymised, personal_data_export
 
         from . import tasks  # noqa: F401  (registers the tasks the services send by name)
-        from .services import personal_data, personal_data_anonymise
 
-        personal_data_exporters.append(personal_data)
-        personal_data_anonymisers.append(personal_data_anonymise)
+        personal_data_export.connect(_export, dispatch_uid="notifications-personal-data")
+        person_anonymised.connect(_anonymise, dispatch_uid="notifications-anonymise")
+
+
+def _export(sender, person, **kwargs) -> dict:
+    from .services import personal_data
+
+    return personal_data(person)
+
+
+def _anonymise(sender, person, **kwargs) -> None:
+    from .services import personal_data_anonymise
+
+    personal_data_anonymise(person)

@@ -13,10 +13,20 @@ from simple_history.models import HistoricalRecords
 from actors.models import Person
 
 
-class Channel(models.TextChoices):
-    EMAIL = "email", _("E-mail")
-    SMS = "sms", _("SMS")
-    PORTAL = "portal", _("In the portal")
+class Channel:
+    """The keys of the built-in channels, for producers to name. The channels themselves (label,
+    address, sending) and any others are in ``notifications.channels``."""
+
+    EMAIL = "email"
+    SMS = "sms"
+    PORTAL = "portal"
+
+
+def channel_choices() -> list[tuple[str, str]]:
+    """The registered channels: a new channel needs no migration."""
+    from . import channels  # the channels import this module
+
+    return channels.choices()
 
 
 class Notification(models.Model):
@@ -39,7 +49,7 @@ class Notification(models.Model):
         blank=True,
         related_name="notifications",
     )
-    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    channel = models.CharField(_("channel"), max_length=10, choices=channel_choices)
     kind = models.CharField(_("kind"), max_length=40)
     address = models.CharField(_("address"), max_length=254, blank=True)
     subject = models.CharField(_("subject"), max_length=200)
@@ -103,7 +113,7 @@ class Preference(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notification_preferences"
     )
     kind = models.CharField(max_length=40)
-    channel = models.CharField(max_length=10, choices=Channel.choices)
+    channel = models.CharField(max_length=10, choices=channel_choices)
     enabled = models.BooleanField(default=True)
 
     history = HistoricalRecords()

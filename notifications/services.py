@@ -9,18 +9,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from celery import current_app
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
-from django.core.mail import get_connection
 from django.db import models, transaction
 from django.db.models import F, Q
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from actors.models import Person
 
-from . import channels
+from . import channels, kinds
 from .models import Channel, KindPolicy, Notification, Preference
 
 logger = logging.getLogger(__name__)
@@ -50,13 +47,12 @@ def attachment(name: str, content: bytes, mimetype: str) -> dict:
     return {"name": name, "mimetype": mimetype, "content": base64.b64encode(content).decode()}
 
 
-# Defaults for kinds the secretariat has not set a policy for (the migration seeds the same).
-DEFAULT_MANDATORY = {"activation_alert": {"email", "sms", "portal"}, "direction_issued": {"portal"}}
-
-
 def mandatory_channels() -> set[tuple[str, str]]:
+    """(kind, channel) that users cannot switch off: what each kind registered, unless the
+    secretariat set a policy for the kind."""
+    defaults = {kind.key: kind.mandatory_channels for kind in kinds.registered_kinds()}
     policies = {p.kind: set(p.mandatory_channels) for p in KindPolicy.objects.all()}
-    merged = {**DEFAULT_MANDATORY, **policies}
+    merged = {**defaults, **policies}
     return {(kind, channel) for kind, channels in merged.items() for channel in channels}
 
 
@@ -72,40 +68,29 @@ def _wanted(messages: list[Outgoing]) -> set[tuple[int, str, str]]:
     }
 
 
-def _row(message: Outgoing, channel: str, now: datetime.datetime) -> Notification:
+def _row(message: Outgoing, channel: channels.Channel, now: datetime.datetime) -> Notification:
     person = message.recipient
-    address = {
-        Channel.EMAIL: message.address or (person.email if person else ""),
-        Channel.SMS: person.mobile if person else "",
-        Channel.PORTAL: str(person.user_id or "") if person else "",
-    }[channel]
-    body = message.body
-    if channel != Channel.SMS and message.reason not in body:
-        body = f"{body}\n\n{message.reason}"  # every message says why it was sent
+    address = channel.address_of(message)
     row = Notification(
-        dedupe_key=f"{message.key}:{channel}:{person.pk if person else address}"[:200],
+        dedupe_key=f"{message.key}:{channel.key}:{person.pk if person else address}"[:200],
         recipient=person,
-        channel=channel,
+        channel=channel.key,
         kind=message.kind,
         address=address,
         subject=message.subject[:200],
-        body=(message.sms or message.body)[:480] if channel == Channel.SMS else body,
-        html=message.html if channel == Channel.EMAIL else "",
+        body=channel.body_for(message),
+        html=message.html if channel.rich else "",
         reason=message.reason[:400],
         link=message.link,
-        attachments=message.attachments if channel == Channel.EMAIL else [],
+        attachments=message.attachments if channel.rich else [],
     )
     if message.about is not None:
         row.content_type = ContentType.objects.get_for_model(message.about)
         row.object_id = message.about.pk
     if not address:
         row.status = Notification.Status.UNREACHABLE
-        row.last_error = {
-            Channel.EMAIL: _("No e-mail address registered."),
-            Channel.SMS: _("No mobile number registered."),
-            Channel.PORTAL: _("No login."),
-        }[channel]
-    elif channel == Channel.PORTAL:
+        row.last_error = str(channel.unreachable_reason)
+    elif channel.delivered_on_store:
         row.status = Notification.Status.SENT
         row.sent_at = now
     return row
@@ -114,15 +99,18 @@ def _row(message: Outgoing, channel: str, now: datetime.datetime) -> Notificatio
 def notifications_queue(messages: Iterable[Outgoing]) -> list[int]:
     """Write the rows in the caller's transaction (one bulk insert) and send them after commit.
 
-    A message already queued under the same key is not queued again.
+    A message already queued under the same key is not queued again. A message of a kind no
+    app registered, or on a channel that is not registered, is refused (LookupError).
     """
     messages = list(messages)
     if not messages:
         return []
+    for message in messages:
+        kinds.get_kind(message.kind)
     switched_off = _wanted(messages)
     now = timezone.now()
     rows = [
-        _row(message, channel, now)
+        _row(message, channels.get(channel), now)
         for message in messages
         for channel in message.channels
         if message.recipient is None
@@ -146,7 +134,8 @@ DELIVERY_BATCH = 25
 def enqueue(ids: Iterable[int]) -> int:
     """Hand rows to the workers in batches. If the broker is down the rows stay pending for the
     sweep. Returns how many rows were queued."""
-    deliver_batch = current_app.tasks["notifications.tasks.deliver_batch"]  # by name: see tasks
+    from .tasks import deliver_batch  # the tasks module imports this one
+
     ids = list(ids)
     queued = 0
     for start in range(0, len(ids), DELIVERY_BATCH):
@@ -161,27 +150,23 @@ def enqueue(ids: Iterable[int]) -> int:
 
 
 def notifications_deliver(notification_ids: Iterable[int]) -> dict[int, int]:
-    """Deliver several notifications over one e-mail connection. The batch's rows are claimed
-    together (locked, then pending → sending in one update; rows another worker holds are
-    skipped), each outcome is recorded as soon as it is known. Returns {id: seconds to wait} for
-    those to try again."""
+    """Deliver several notifications, each channel's over one connection (one SMTP session for
+    the e-mails). The batch's rows are claimed together (locked, then pending → sending in one
+    update; rows another worker holds are skipped), each outcome is recorded as soon as it is
+    known. Returns {id: seconds to wait} for those to try again."""
     claimed = _claim(list(notification_ids))
     retries = {}
     if not claimed:
         return retries
-    connection = get_connection()
-    try:
-        # Opened here so that it stays open for the whole batch; if the server cannot be
-        # reached now, each message finds that out itself and is retried.
-        with contextlib.suppress(Exception):
-            connection.open()
+    with contextlib.ExitStack() as stack:
+        connections = {}
+        for key in dict.fromkeys(notification.channel for notification in claimed):
+            with contextlib.suppress(LookupError):  # an unknown channel fails each row itself
+                connections[key] = stack.enter_context(channels.get(key).batch())
         for notification in claimed:
-            delay = _send_claimed(notification, connection=connection)
+            delay = _send_claimed(notification, connection=connections.get(notification.channel))
             if delay is not None:
                 retries[notification.pk] = delay
-    finally:
-        with contextlib.suppress(Exception):
-            connection.close()
     return retries
 
 
@@ -236,7 +221,12 @@ def notification_deliver(notification_id: int, *, connection: Any = None) -> int
 def _send_claimed(notification: Notification, *, connection: Any = None) -> int | None:
     """Send a row this worker has claimed and record the outcome at once."""
     try:
-        channels.send(notification, connection=connection)
+        channel = channels.get(notification.channel)
+    except LookupError as exc:  # a channel that was removed: no retry brings it back
+        _finish(notification, Notification.Status.FAILED, str(exc))
+        return None
+    try:
+        channel.send(notification, connection=connection)
     except channels.PermanentError as exc:
         _finish(notification, Notification.Status.FAILED, str(exc))
         return None

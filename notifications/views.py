@@ -7,19 +7,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from actors.access import secretariat_required
 
-from . import services
+from . import channels, kinds, services
 from .models import Channel, Notification, Preference
-
-KIND_LABELS = {
-    "activation_alert": _("Activation alerts"),
-    "report_reminder": _("Report reminders"),
-    "picture_published": _("New situation picture"),
-    "direction_issued": _("Directions"),
-    "joint_message_approved": _("Joint messages"),
-    "meeting": _("Meetings"),
-    "meeting_reminder": _("Meeting reminders"),
-    "minutes_approved": _("Approved minutes"),
-}
 
 
 @require_GET
@@ -50,29 +39,31 @@ def preferences(request: HttpRequest) -> HttpResponse:
     for kind, channel in services.mandatory_channels():
         mandatory.setdefault(kind, set()).add(channel)
     current = {(p.kind, p.channel): p.enabled for p in Preference.objects.filter(user=request.user)}
+    offered_kinds = kinds.choosable_kinds()
+    offered_channels = channels.all()
     rows = [
         (
-            kind,
-            label,
+            kind.key,
+            kind.label,
             [
                 (
-                    channel,
-                    channel_label,
-                    current.get((kind, channel), True),
-                    channel in mandatory.get(kind, set()),
+                    channel.key,
+                    channel.label,
+                    current.get((kind.key, channel.key), True),
+                    channel.key in mandatory.get(kind.key, set()),
                 )
-                for channel, channel_label in Channel.choices
+                for channel in offered_channels
             ],
         )
-        for kind, label in KIND_LABELS.items()
+        for kind in offered_kinds
     ]
     if request.method == "POST":
         services.preferences_save(
             user=request.user,
             choices={
-                (kind, channel): f"{kind}:{channel}" in request.POST
-                for kind in KIND_LABELS
-                for channel, _label in Channel.choices
+                (kind.key, channel.key): f"{kind.key}:{channel.key}" in request.POST
+                for kind in offered_kinds
+                for channel in offered_channels
             },
         )
         messages.success(request, _("Your choices were saved."))

@@ -5,9 +5,9 @@ from typing import Any
 
 from django.utils import timezone
 
-from actors.access import is_secretariat
 from actors.models import Assignment
 from actors.selectors import current_assignments_q
+from core.access import is_secretariat
 
 from .models import PlanningSettings
 

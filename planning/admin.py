@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 
-from actors.admin import LockedRecordAdminMixin, SecretariatAdmin
+from core.admin import LockedRecordAdminMixin, SecretariatAdmin
 
 from .models import (
     Activity,

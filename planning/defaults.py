@@ -11,8 +11,8 @@ from pathlib import Path
 
 from django.db import transaction
 
-from actors.defaults import LoadReport, _was_deleted
 from actors.models import Function
+from core.defaults import LoadReport, was_deleted
 from forums.models import Forum
 
 from .models import (
@@ -31,7 +31,7 @@ def _load_periods(data: dict, report: LoadReport) -> None:
     for row in data["periods"]:
         if GoalPeriod.objects.filter(name=row["name"]).exists():
             continue
-        if _was_deleted(GoalPeriod, name=row["name"]):
+        if was_deleted(GoalPeriod, name=row["name"]):
             continue
         period = GoalPeriod.objects.create(
             name=row["name"], start_year=row["start_year"], end_year=row["end_year"]
@@ -53,7 +53,7 @@ def _load_capabilities(data: dict, report: LoadReport) -> None:
     for position, row in enumerate(data["capabilities"], start=1):
         capability = Capability.objects.filter(name=row["name"]).first()
         if capability is None:
-            if _was_deleted(Capability, name=row["name"]):
+            if was_deleted(Capability, name=row["name"]):
                 continue
             capability = Capability.objects.create(
                 name=row["name"],
@@ -64,7 +64,7 @@ def _load_capabilities(data: dict, report: LoadReport) -> None:
             report.count("capabilities")
         have = set(capability.sub_capabilities.values_list("name", flat=True))
         for sub_position, (name, description, source) in enumerate(row["sub"], start=1):
-            if name in have or _was_deleted(SubCapability, capability_id=capability.pk, name=name):
+            if name in have or was_deleted(SubCapability, capability_id=capability.pk, name=name):
                 continue
             SubCapability.objects.create(
                 capability=capability,

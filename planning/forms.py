@@ -2,7 +2,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from actors.forms import DateInput
+from core.forms import DateInput
 from actors.models import Actor, Function
 from forums.models import Decision, Forum, Meeting
 from incidents.models import Incident, PreparedDirection

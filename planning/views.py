@@ -13,10 +13,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actors.access import is_secretariat, secretariat_required
-from actors.audit import audited
-from actors.models import Actor, AuditEvent
-from actors.pages import apply_errors, confirm_page, form_page
+from actors.models import Actor
+from core.access import is_secretariat, secretariat_required
+from core.audit import audited
+from core.models import AuditEvent
+from core.pages import apply_errors, confirm_page, form_page
 from incidents import services as incident_services
 from incidents.forms import ActivationForm
 from incidents.models import FollowUpAction

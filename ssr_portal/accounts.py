@@ -15,8 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from actors import audit
 from actors.models import Person
+from core import audit
 from forums.services import calendar_feed_rotate
 from notifications.models import Channel
 from notifications.services import Outgoing, notifications_queue

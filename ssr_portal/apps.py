@@ -2,6 +2,7 @@ from django.apps import AppConfig, apps
 from django.conf import settings
 from django.db import connections
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 def grant_application_role(using: str = "default", **_kwargs) -> None:
@@ -19,14 +20,17 @@ class SsrPortalConfig(AppConfig):
 
     def ready(self) -> None:
         from notifications import secrets
+        from notifications.kinds import register_kind
 
         from . import accounts
 
         # Registered here, not on import of the URL conf, so that a worker that never loads the
         # URLs still makes the reset token when it sends.
         secrets.register(accounts.PASSWORD_RESET_KIND, accounts.reset_token)
+        # Asked for by the user themselves: not offered on the preferences page.
+        register_kind(accounts.PASSWORD_RESET_KIND, label=_("Reset password"), choosable=False)
         # post_migrate is sent once per app with models, after the whole migration: grant once,
-        # on the signal of the ground-floor app (this package has no models of its own).
+        # on the signal of the lowest app (this package has no models of its own).
         post_migrate.connect(
-            grant_application_role, sender=apps.get_app_config("actors"), dispatch_uid="ssr-grants"
+            grant_application_role, sender=apps.get_app_config("core"), dispatch_uid="ssr-grants"
         )

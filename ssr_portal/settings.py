@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "ssr_portal",
+    "core",
     "actors",
     "forums",
     "incidents",
@@ -183,7 +184,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour=3, minute=15),
     },
     "purge-old-audit-events": {
-        "task": "actors.tasks.purge_audit_events",
+        "task": "core.tasks.purge_audit_events",
         "schedule": crontab(hour=3, minute=30),
     },
 }
@@ -233,7 +234,7 @@ AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 # Behind the TLS proxy every connection comes from the proxy: the client's address is taken from
 # X-Forwarded-For, trusting as many entries from the right as there are proxies of our own.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
-AXES_CLIENT_IP_CALLABLE = "actors.audit.client_ip"
+AXES_CLIENT_IP_CALLABLE = "core.audit.client_ip"
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False
@@ -279,9 +280,9 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 SMS_BACKEND = env.str(
     "SMS_BACKEND",
-    default="notifications.channels.HttpSmsGateway"
+    default="notifications.channels.sms.HttpSmsGateway"
     if env.str("SMS_GATEWAY_URL", default="")
-    else "notifications.channels.ConsoleSmsBackend",
+    else "notifications.channels.sms.ConsoleSmsBackend",
 )
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")

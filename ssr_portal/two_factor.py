@@ -36,8 +36,8 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from actors import audit
-from actors.access import is_secretariat, secretariat_required
+from core import audit
+from core.access import is_secretariat, secretariat_required
 from incidents.models import OnCallRole, Shift
 
 from .sudo import SudoForm, sudo_confirm, sudo_is_fresh

@@ -14,10 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actors import audit
 from actors import selectors as actor_selectors
-from actors.access import secretariat_required
 from actors.models import Person
+from core import audit
+from core.access import secretariat_required
 from forums import selectors as forum_selectors
 
 # Change these when the portal is assessed again or the statement changes (DIGG asks for both).

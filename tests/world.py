@@ -18,6 +18,8 @@ from forums.models import CalendarFeed
 from incidents import alerts
 from incidents import services as incident_services
 from incidents.models import EventType, PreparedDirection, SeatAlert
+from incidents.picture import services as picture_services
+from incidents.roster import services as roster_services
 from membership.invoicing import invoice_documents, invoice_run_issue
 from membership.models import Agreement, FeeSchedule, Invoice, Reimbursement
 from notifications.models import Channel, Notification
@@ -98,7 +100,7 @@ def build_world(*, forum, seat, holder, rsib, rkk, settings) -> dict:
         situation=f"Läge {MARKER}",
         impact="normal",
     )
-    world["picture"] = incident_services.picture_publish(
+    world["picture"] = picture_services.picture_publish(
         incident=incident, audience="full", summary=f"Bild {MARKER}", published_by=rsib
     )
     world["direction"] = incident_services.direction_issue(
@@ -118,7 +120,7 @@ def build_world(*, forum, seat, holder, rsib, rkk, settings) -> dict:
     # --- The on-call roster: the RSIB's shift and a change requested for it.
     shift = Person.objects.get(user=rsib).shifts.first()
     world["shift"] = shift
-    world["shift_change"] = incident_services.shift_change_request(
+    world["shift_change"] = roster_services.shift_change_request(
         shift=shift,
         new_person=PersonFactory(),
         reason=f"Byte {MARKER}",

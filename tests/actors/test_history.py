@@ -8,7 +8,8 @@ import pytest
 from django.apps import apps
 from django.urls import reverse
 
-from actors.models import Actor, AuditEvent, Person
+from actors.models import Actor, Person
+from core.models import AuditEvent
 from tests.factories import (
     ActorFactory,
     AssignmentFactory,
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 # Models without their own history, and why.
 NO_HISTORY = {
     # The audit trail itself: append-only, a database trigger refuses changes.
-    "actors.AuditEvent": "is the trail",
+    "core.AuditEvent": "is the trail",
     # Materialised copies of "seat holders of the day", re-derived from seats and assignments
     # (which have history); each grant and withdrawal is an audit event.
     "forums.ForumUserObjectPermission": "grants are audit events",
@@ -95,7 +96,7 @@ def test_a_deleted_objects_history_stays_readable(secretariat, forum, seat):
 
 
 @pytest.mark.parametrize(
-    "label", ["actors.nosuchmodel", "actors.auditevent", "auth.user", "forums.forum"]
+    "label", ["actors.nosuchmodel", "core.auditevent", "auth.user", "forums.forum"]
 )
 def test_history_of_what_does_not_exist_is_404(secretariat, label):
     assert (
@@ -118,7 +119,7 @@ def test_history_page_queries_do_not_grow_with_versions(secretariat, django_asse
 
 @pytest.fixture
 def trail(member_user, secretariat_user):
-    from actors import audit
+    from core import audit
 
     audit.record(AuditEvent.Kind.LOGIN, user=member_user)
     audit.record(AuditEvent.Kind.EXPORT, user=secretariat_user, detail="/x.csv")
@@ -169,7 +170,7 @@ def test_a_bad_audit_search_says_why(secretariat, query):
 
 
 def test_audit_search_queries_do_not_grow_with_events(secretariat, django_assert_max_num_queries):
-    from actors import audit
+    from core import audit
 
     users = [UserFactory() for _ in range(5)]
     for n in range(120):

@@ -190,6 +190,8 @@ def world(incident, seat, holder, rsib, rkk, prepared, secretariat_user):  # noq
     from incidents import services as incident_services
     from incidents.alerts import ack_token
     from incidents.models import SeatAlert, Shift
+    from incidents.picture import services as picture_services
+    from incidents.roster import services as roster_services
     from membership.invoicing import invoice_run_issue
     from membership.models import FeeSchedule, Invoice, Reimbursement
     from notifications.models import Channel, Notification
@@ -223,7 +225,7 @@ def world(incident, seat, holder, rsib, rkk, prepared, secretariat_user):  # noq
         impact="strained",
         needs="Röjning",
     )
-    incident_services.picture_publish(
+    picture_services.picture_publish(
         incident=incident, audience="full", summary="Läget är ansträngt.", published_by=rsib
     )
     incident_services.direction_issue(incident=incident, text="Prioritera elförsörjning.", by=rsib)
@@ -239,7 +241,7 @@ def world(incident, seat, holder, rsib, rkk, prepared, secretariat_user):  # noq
         actor=holder.person.actor, signalled_by=holder, what="Brand i industri", assessment="Stor"
     )
     shift = Shift.objects.get(person__user=rsib)
-    incident_services.shift_change_request(
+    roster_services.shift_change_request(
         shift=shift, new_person=holder.person, reason="Sjuk", requested_by=rsib
     )
     alert = SeatAlert.objects.filter(incident=incident, acknowledged_at__isnull=True).first()

@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from incidents import alerts, services
 from incidents.models import SeatAlert
+from incidents.picture import services as picture_services
 from notifications.models import Notification
 from tests.factories import SeatFactory
 
@@ -129,7 +130,7 @@ def test_overdue_reports_are_reminded_then_deputies(activated, holder, deputy):
 
 
 def test_picture_direction_and_message_are_sent(activated, seat, holder, rsib, rkk):
-    services.picture_publish(
+    picture_services.picture_publish(
         incident=activated, audience="full", summary="Läget", published_by=rsib
     )
     direction = services.direction_issue(incident=activated, text="Prioritera vård", by=rsib)

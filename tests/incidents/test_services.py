@@ -1,11 +1,9 @@
 import datetime
-import io
 
 import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from pypdf import PdfReader
 
 from forums.models import Mode
 from incidents import selectors, services
@@ -15,10 +13,10 @@ from incidents.models import (
     JointMessage,
     LogEntry,
     Signal,
-    SituationPicture,
     SituationReport,
 )
 from tests.factories import ActorFactory
+from tests.incidents.conftest import report
 
 pytestmark = pytest.mark.django_db
 
@@ -118,12 +116,7 @@ def test_access_follows_a_new_seat_holder(incident, actor_function, holder):
     assert selectors.can_view_incident(fresh(newcomer.user), incident)
 
 
-# --- Reports and the picture ----------------------------------------------------------------
-
-
-def report(incident, actor, user, **extra):
-    fields = {"situation": "Elavbrott i södra kommundelen", "impact": "strained", **extra}
-    return services.report_submit(incident=incident, actor=actor, submitted_by=user, **fields)
+# --- Reports --------------------------------------------------------------------------------
 
 
 def test_reports_are_versioned_never_edited(incident, seat, holder):
@@ -162,59 +155,6 @@ def test_missing_reports_are_tracked_against_the_rhythm(incident, seat, holder):
     with time_machine.travel(start + datetime.timedelta(minutes=125)):
         [row] = selectors.reporting_overview(incident)
         assert row.overdue
-
-
-def test_publishing_versions_per_audience_with_a_frozen_snapshot(
-    incident, seat, holder, rsib, django_capture_on_commit_callbacks
-):
-    report(incident, seat.actor, holder)
-    with django_capture_on_commit_callbacks(execute=True):
-        v1 = services.picture_publish(
-            incident=incident, audience="full", summary="Läget är ansträngt.", published_by=rsib
-        )
-    services.picture_publish(
-        incident=incident, audience="short", summary="Kort.", published_by=rsib
-    )
-    report(incident, seat.actor, holder, impact="critical", situation="Kritiskt")
-    v2 = services.picture_publish(
-        incident=incident, audience="full", summary="Kritiskt läge.", published_by=rsib
-    )
-
-    assert (v1.version, v2.version) == (1, 2)
-    assert v1.actor_snapshot[0]["impact"] == "strained"
-    assert v2.actor_snapshot[0]["impact"] == "critical"
-    assert set(selectors.latest_pictures(incident)) == {"full", "short"}
-    assert [r.version for r in selectors.reports_since(incident, v1.published_at)] == [2]
-
-    v1.refresh_from_db()
-    pages = PdfReader(io.BytesIO(v1.pdf.read())).pages
-    text = "\n".join(page.extract_text() for page in pages)
-    assert "Läget är ansträngt." in text
-    published = timezone.localtime(v1.published_at).strftime("%Y-%m-%d %H:%M")
-    for page in pages:
-        page_text = page.extract_text()
-        assert "Version 1" in page_text and published in page_text
-        assert "Delningsnivå: Endast detta forum" in page_text
-
-
-def test_only_the_coordinator_publishes(incident, holder):
-    with pytest.raises(ValidationError):
-        services.picture_publish(
-            incident=incident, audience="full", summary="X", published_by=holder
-        )
-    assert not SituationPicture.objects.exists()
-
-
-def test_pdf_task_is_idempotent(incident, rsib):
-    from incidents.tasks import render_picture_pdf
-
-    picture = services.picture_publish(
-        incident=incident, audience="full", summary="Sammanfattning", published_by=rsib
-    )
-    first = render_picture_pdf(picture.pk)
-    second = render_picture_pdf(picture.pk)
-    assert first == second and first.endswith(".pdf")
-    assert render_picture_pdf(999999) == ""
 
 
 # --- Directions and messages ----------------------------------------------------------------
@@ -267,27 +207,3 @@ def test_register_keeps_exercises_out_of_the_counts(forum, rsib, secretariat):
     assert "Skarp" in page and "Övning" in page
     response = secretariat.get(reverse("incidents:register"))
     assert sum(count for _key, count in response.context["counts"]) == 1
-
-
-def test_the_picture_carries_directions_and_published_messages(incident, seat, holder, rsib, rkk):
-    services.direction_issue(incident=incident, text="Prioritera vård och omsorg.", by=rsib)
-    message = services.message_draft(
-        incident=incident,
-        target_group="Allmänheten",
-        channel="Webb",
-        text="Spara vatten.",
-        senders=[seat.actor],
-        by=rkk,
-    )
-    draft_only = services.picture_publish(
-        incident=incident, audience="full", summary="A", published_by=rsib
-    )
-    services.message_cosign(message=message, actor=seat.actor, by=holder)
-    services.message_approve(message=message, by=rkk)
-    services.message_publish(message=message, by=rkk)
-    picture = services.picture_publish(
-        incident=incident, audience="full", summary="B", published_by=rsib
-    )
-    assert [d["text"] for d in picture.directions_snapshot] == ["Prioritera vård och omsorg."]
-    assert draft_only.messages_snapshot == []
-    assert [m["text"] for m in picture.messages_snapshot] == ["Spara vatten."]

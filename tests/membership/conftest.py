@@ -5,12 +5,12 @@ from pathlib import Path
 
 import pytest
 
-from membership.models import Agreement, FeeSchedule
+from membership.invoicing import invoice_run_issue
+from membership.models import Agreement, FeeSchedule, Invoice
 from tests.factories import ActorFactory, MunicipalityFactory, PersonFactory, UserFactory
 
 D = datetime.date
 SCHEMAS = Path(__file__).resolve().parents[1] / "data" / "ubl-2.1" / "maindoc"
-D = datetime.date
 
 
 @pytest.fixture(autouse=True)
@@ -49,3 +49,10 @@ def run_2026():
         )
     FeeSchedule.objects.create(year=2026, approved_on=D(2025, 11, 1))
     return huddinge, police
+
+
+@pytest.fixture
+def issued(run_2026):
+    """The 2026 run issued: the invoices by actor name."""
+    invoice_run_issue(year=2026, issue_date=D(2026, 11, 30))
+    return {i.actor.name: i for i in Invoice.objects.all()}

@@ -1,16 +1,21 @@
 import datetime
 import io
 from decimal import Decimal
+from io import StringIO
+from pathlib import Path
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
-from lxml import etree
+from django.core.management import call_command
 from pypdf import PdfReader
 from stdnum import luhn
 
-from membership.invoicing import invoice_documents, invoice_run_issue, ocr_reference, run_progress
+from membership import invoicing, selectors
+from membership.invoicing import invoice_documents, invoice_run_issue, ocr_reference
 from membership.models import Invoice, InvoiceCounter
-from tests.membership.conftest import SCHEMAS
+from membership.selectors import run_progress
+from membership.tasks import produce_invoice_documents
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -73,19 +78,6 @@ def test_a_crash_halfway_finishes_what_is_missing(run_2026):
     assert run_progress(2026) == (2, 2)
 
 
-def test_the_peppol_invoice_is_schema_valid(run_2026):
-    invoice_run_issue(year=2026, issue_date=D(2026, 11, 30))
-    schema = etree.XMLSchema(etree.parse(str(SCHEMAS / "UBL-Invoice-2.1.xsd")))
-    for invoice in Invoice.objects.all():
-        invoice = invoice_documents(invoice.pk)
-        document = etree.parse(invoice.xml.open("rb"))
-        schema.assertValid(document)
-        ns = {"cbc": "urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2"}
-        assert document.findtext("cbc:InvoiceTypeCode", namespaces=ns) == "380"
-        assert document.findtext(".//cbc:PaymentID", namespaces=ns) == invoice.ocr
-        assert document.findtext(".//cbc:PayableAmount", namespaces=ns) == f"{invoice.total:.2f}"
-
-
 def test_the_pdf_prints_basis_payment_details_in_swedish_format(run_2026):
     invoice_run_issue(year=2026, issue_date=D(2026, 11, 30))
     huddinge = run_2026[0]
@@ -142,3 +134,78 @@ def test_the_invoice_address_gets_the_invoice_without_an_invoice_contact(
         invoice_documents(Invoice.objects.get(actor=huddinge).pk)
     [mail] = [m for m in mailoutbox if m.to == ["faktura@huddinge.example"]]
     assert "fakturaadressen för Huddinge kommun" in mail.body
+
+
+# --- Credit notes and corrected invoices ----------------------------------------------------
+
+
+def test_credit_notes_full_and_partial_never_edit_the_invoice(issued):
+    invoice = issued["Polisen"]
+    note = invoicing.credit_note_issue(
+        invoice=invoice, amount=Decimal("80000"), reason="Fel avgiftsklass"
+    )
+    with pytest.raises(ValidationError):
+        invoicing.credit_note_issue(
+            invoice=invoice, amount=Decimal("200000.01"), reason="För mycket"
+        )
+    rest = invoicing.credit_note_issue(invoice=invoice, reason="Resten")
+    assert (note.number, rest.total) == ("K202600001", Decimal("200000.00"))
+    assert selectors.outstanding(invoice) == 0
+    invoice.refresh_from_db()
+    assert invoice.total == Decimal("280000.00")
+
+
+def test_the_credit_note_documents_are_made_by_the_worker_after_commit(
+    issued, secretariat, django_capture_on_commit_callbacks
+):
+    from django.urls import reverse
+
+    police = issued["Polisen"]
+    with django_capture_on_commit_callbacks() as callbacks:
+        response = secretariat.post(
+            reverse("membership:invoice_detail", args=[police.pk]), {"reason": "Fel avgiftsklass"}
+        )
+    note = Invoice.objects.get(credited_invoice=police)
+    assert response.url == reverse("membership:invoice_detail", args=[note.pk])
+    assert not note.pdf and not note.xml  # nothing is rendered inside the request
+    task = produce_invoice_documents
+    with mock.patch.object(task, "delay", wraps=task.delay) as delay:
+        for callback in callbacks:
+            callback()  # queues the invoices' document task (run eagerly in the tests)
+    delay.assert_called_once_with(note.pk)
+    note.refresh_from_db()
+    assert note.pdf.open("rb").read().startswith(b"%PDF") and note.xml
+
+
+def test_a_corrected_invoice_after_a_credit_note(issued, secretariat):
+    from django.urls import reverse
+
+    police = issued["Polisen"]
+    response = secretariat.post(
+        reverse("membership:invoice_detail", args=[police.pk]),
+        {"corrected_amount": "1", "corrected_basis": "x"},
+    )
+    assert response.status_code == 400  # nothing credited yet
+    invoicing.credit_note_issue(invoice=police, reason="Fel avgiftsklass")
+    secretariat.post(
+        reverse("membership:invoice_detail", args=[police.pk]),
+        {"corrected_amount": "140000.00", "corrected_basis": "Halv avgift enligt beslut"},
+    )
+    corrected = Invoice.objects.get(actor=police.actor, run_year=None, kind="invoice")
+    assert corrected.total == Decimal("140000.00") and corrected.number == "202600003"
+    assert "ersätter 202600002" in corrected.lines.get().description
+
+
+def test_unsupported_vat_category_is_a_warning(run_2026, settings):
+    from membership.invoicing import issue_check
+
+    settings.VAT_CATEGORIES = {"police": "E"}
+    assert any("Momskategori E" in w for w in issue_check(2026).all_warnings)
+
+
+def test_export_command_writes_pdf_and_xml(issued, tmp_path):
+    out = StringIO()
+    call_command("invoice_export", "2026", "--dir", str(tmp_path), stdout=out)
+    names = sorted(p.name for p in Path(tmp_path).iterdir())
+    assert names == ["202600001.pdf", "202600001.xml", "202600002.pdf", "202600002.xml"]
+    assert (tmp_path / "202600001.pdf").read_bytes().startswith(b"%PDF")

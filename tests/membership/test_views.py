@@ -95,7 +95,7 @@ def test_the_run_page_previews_warns_issues_and_shows_progress(run_2026, secreta
 
 
 def test_bgmax_upload_page(objects, secretariat):
-    from tests.membership.test_accounting import bgmax
+    from tests.membership.formats.test_bgmax import bgmax
 
     content = bgmax((objects["invoice"].ocr, objects["invoice"].total, "7"), ("123", 5, "8"))
     response = secretariat.post(
@@ -117,13 +117,13 @@ def test_a_member_cannot_see_another_actors_invoice(objects, member):
 def test_invoice_list_queries_do_not_grow(objects, secretariat, django_assert_max_num_queries):
     from decimal import Decimal
 
-    from membership import accounting
+    from membership import invoicing, services
 
     invoice = objects["invoice"]
-    accounting.payment_register(
+    services.payment_register(
         invoice=invoice, amount=Decimal("1000"), paid_on=datetime.date(2026, 12, 1)
     )
-    accounting.credit_note_issue(invoice=invoice, amount=Decimal("500"), reason="Rättelse")
+    invoicing.credit_note_issue(invoice=invoice, amount=Decimal("500"), reason="Rättelse")
     for i in range(60):
         Invoice.objects.create(
             number=f"2099{i:05d}",

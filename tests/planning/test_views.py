@@ -364,7 +364,7 @@ def test_a_contact_edits_their_actors_draft_activity_but_not_its_owner(objects, 
 
 
 def test_the_year_end_pdf_is_an_audited_export(objects, member, member_user):
-    from actors.models import AuditEvent
+    from core.models import AuditEvent
 
     response = member.get(reverse("planning:plan_pdf", args=[2025]))
     assert response.status_code == 200 and response.content.startswith(b"%PDF")

@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from actors.admin import LockedRecordAdminMixin
+from core.admin import LockedRecordAdminMixin
 from forums import services as forum_services
 from forums.models import ActionItem, Attendance, Meeting, MinutesRecipient
 from incidents import services as incident_services

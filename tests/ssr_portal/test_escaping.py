@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from actors.models import Actor
 from incidents import services as incident_services
+from incidents.picture import services as picture_services
 from incidents.tasks import render_picture_pdf
 
 pytestmark = pytest.mark.django_db
@@ -40,7 +41,7 @@ def test_an_actor_named_with_markup_is_shown_escaped(secretariat):
 def test_markup_in_a_situation_picture_is_text_in_the_page_and_the_pdf(world, holder_client):
     incident = world["incident"]
     incident_services.log_note(incident=incident, by=world["rsib"], text=f"Notering {SCRIPT}")
-    picture = incident_services.picture_publish(
+    picture = picture_services.picture_publish(
         incident=incident,
         audience="full",
         summary=f"Sammanfattning {SCRIPT}",

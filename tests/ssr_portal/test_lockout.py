@@ -63,7 +63,7 @@ def test_behind_the_proxy_one_clients_failures_do_not_lock_out_another(member_us
 
 
 def test_the_audit_trail_records_the_clients_address_not_the_proxys(member_user, settings):
-    from actors.models import AuditEvent
+    from core.models import AuditEvent
 
     settings.TRUSTED_PROXY_COUNT = 1
     proxied_login(Client(), "maja", "fel", "198.51.100.7")
@@ -77,7 +77,7 @@ def test_a_forged_forwarded_for_is_not_trusted(member_user, settings):
     """A client's own X-Forwarded-For entry sits left of the one our proxy appends."""
     from django.test import RequestFactory
 
-    from actors.audit import client_ip
+    from core.audit import client_ip
 
     settings.TRUSTED_PROXY_COUNT = 1
     request = RequestFactory().get(

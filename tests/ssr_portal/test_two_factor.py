@@ -191,7 +191,7 @@ def test_only_a_superuser_resets_a_superusers_devices(secretariat, django_user_m
 
 
 def test_a_wrong_code_is_recorded_in_the_audit_trail(secretariat_user, settings):
-    from actors.models import AuditEvent
+    from core.models import AuditEvent
 
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
     TOTPDevice.objects.create(user=secretariat_user, name="app", confirmed=True)

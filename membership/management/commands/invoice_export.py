@@ -5,7 +5,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from membership.accounting import export_files
+from membership.invoicing import invoice_files_export
 
 
 class Command(BaseCommand):
@@ -18,6 +18,6 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, year: int, dir: str, verbosity: int = 1, **options):
-        written = export_files(year=year, directory=Path(dir))
+        written = invoice_files_export(year=year, directory=Path(dir))
         if verbosity:
             self.stdout.write(f"Wrote {written} file(s) to {dir}.")

@@ -5,8 +5,8 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
-from incidents import selectors, services
 from incidents.models import OnCallRole, Shift, ShiftChange
+from incidents.roster import selectors, services
 from tests.factories import ActorFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db

@@ -1,4 +1,4 @@
-"""seed_bench: the benchmark dataset at a tiny scale (the real scales run in make bench only)."""
+"""The bench seed: the benchmark dataset at a tiny scale (the real scales run in make bench)."""
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -8,11 +8,13 @@ from django.test import Client
 from django.urls import reverse
 
 from actors.models import Actor, Person
+from bench.seed import Command
+from bench.world import BENCH_INCIDENT_TITLE, BENCH_USERNAME, INVOICE_RUN_YEARS
 from forums.models import Forum
 from incidents.models import Incident, SituationPicture, SituationReport
 from membership.invoicing import issue_check
 from membership.models import Invoice
-from ssr_portal.benchdata import BENCH_INCIDENT_TITLE, BENCH_USERNAME, INVOICE_RUN_YEARS
+from tests.membership.conftest import seller  # noqa: F401  (the invoice run needs a seller)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,7 +26,7 @@ def fingerprint():
 
 
 def test_scale_sets_the_counts(capsys):
-    call_command("seed_bench", "--scale", "0.01", verbosity=0)
+    call_command(Command(), "--scale", "0.01", verbosity=0)
     assert Actor.objects.count() == 3
     assert Person.objects.count() == 30 + 1  # and the bench member
     assert Forum.objects.count() == 1
@@ -37,16 +39,16 @@ def test_scale_sets_the_counts(capsys):
 
 def test_the_same_seed_gives_the_same_data():
     with transaction.atomic():
-        call_command("seed_bench", "--scale", "0.01", verbosity=0)
+        call_command(Command(), "--scale", "0.01", verbosity=0)
         first = fingerprint()
         transaction.set_rollback(True)
-    call_command("seed_bench", "--scale", "0.01", verbosity=0)
+    call_command(Command(), "--scale", "0.01", verbosity=0)
     assert fingerprint() == first
     assert len(first) == 200
 
 
 def test_the_bench_member_sees_the_activated_incident_without_a_second_factor():
-    call_command("seed_bench", "--scale", "0.01", verbosity=0)
+    call_command(Command(), "--scale", "0.01", verbosity=0)
     incident = Incident.objects.get(title=BENCH_INCIDENT_TITLE)
     assert incident.is_active
     client = Client()
@@ -58,9 +60,9 @@ def test_the_bench_member_sees_the_activated_incident_without_a_second_factor():
 
 
 def test_refuses_a_database_that_has_actors():
-    call_command("seed_bench", "--scale", "0.01", verbosity=0)
+    call_command(Command(), "--scale", "0.01", verbosity=0)
     with pytest.raises(CommandError, match="empty"):
-        call_command("seed_bench", "--scale", "0.01", verbosity=0)
+        call_command(Command(), "--scale", "0.01", verbosity=0)
 
 
 @pytest.mark.parametrize(
@@ -68,12 +70,12 @@ def test_refuses_a_database_that_has_actors():
 )
 def test_refuses_a_scale_out_of_bounds(args):
     with pytest.raises(CommandError):
-        call_command("seed_bench", *args, verbosity=0)
+        call_command(Command(), *args, verbosity=0)
     assert not Actor.objects.exists()
 
 
 def test_dry_run_prints_the_counts_and_writes_nothing(capsys):
-    call_command("seed_bench", "--scale", "2", "--dry-run")
+    call_command(Command(), "--scale", "2", "--dry-run")
     out = capsys.readouterr().out
     assert "actors: 600" in out and "reports: 40000" in out
     assert not Actor.objects.exists()
@@ -81,7 +83,7 @@ def test_dry_run_prints_the_counts_and_writes_nothing(capsys):
 
 def test_invoice_run_members_can_be_issued_both_years(settings):
     settings.SELLER = {**settings.SELLER, "org_number": "202100-0001", "bankgiro": "5050-1055"}
-    call_command("seed_bench", "--invoice-run-actors", "30", verbosity=0)
+    call_command(Command(), "--invoice-run-actors", "30", verbosity=0)
     for year in INVOICE_RUN_YEARS:
         preview = issue_check(year)
         assert len(preview.rows) == 30
@@ -108,7 +110,7 @@ def test_picture_page_and_fragment_make_as_many_queries_at_three_times_the_data(
     counts = []
     for scale in ("0.01", "0.03"):
         with transaction.atomic():
-            call_command("seed_bench", "--scale", scale, verbosity=0)
+            call_command(Command(), "--scale", scale, verbosity=0)
             client = Client()
             client.force_login(user_model.objects.get(username=BENCH_USERNAME))
             incident = Incident.objects.get(title=BENCH_INCIDENT_TITLE)

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from actors import audit
-from actors.models import AuditEvent
+from core import audit
+from core.models import AuditEvent
 from forums import services as forum_services
 from tests.factories import AssignmentFactory, MeetingFactory, PersonFactory, UserFactory
 
@@ -133,7 +133,7 @@ def test_the_purge_deletes_only_old_audit_events(member_user, settings):
     recent = AuditEvent.objects.create(
         kind=Kind.LOGIN, occurred_at=timezone.now() - datetime.timedelta(days=29)
     )
-    from actors.tasks import purge_audit_events
+    from core.tasks import purge_audit_events
 
     assert purge_audit_events.delay().get() == 1
     # The 31-day-old one is gone; the other two are younger than the retention.
@@ -176,7 +176,7 @@ def test_the_purge_keeps_notifications_not_yet_delivered(settings):
 
 def test_the_beat_schedule_runs_both_purges(settings):
     tasks = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
-    assert {"actors.tasks.purge_audit_events", "notifications.tasks.purge_old"} <= tasks
+    assert {"core.tasks.purge_audit_events", "notifications.tasks.purge_old"} <= tasks
 
 
 def test_the_person_page_offers_the_reset_of_a_lost_phone(secretariat, member, member_user):

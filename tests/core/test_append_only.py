@@ -9,6 +9,7 @@ from django.db import DatabaseError, connection, transaction
 from forums import services as forum_services
 from incidents import services as incident_services
 from incidents.models import LogEntry, SituationPicture, SituationReport
+from incidents.picture import services as picture_services
 from membership.invoicing import invoice_documents, invoice_run_issue
 from membership.models import Invoice, InvoiceLine
 from tests.factories import MeetingFactory
@@ -52,7 +53,7 @@ def test_situation_reports_and_the_log_cannot_change(incident, seat, holder):  #
 
 
 def test_a_published_picture_only_gets_its_pdf(incident, rsib):  # noqa: F811
-    picture = incident_services.picture_publish(
+    picture = picture_services.picture_publish(
         incident=incident, audience="full", summary="Sammanfattning", published_by=rsib
     )
     assert not refused(

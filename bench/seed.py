@@ -1,23 +1,29 @@
 """Seed a benchmark database (``make bench``): the network at a scale, or the invoice run alone.
 
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ssr_bench SELLER_ORG_NUMBER=… \\
+        SELLER_BANKGIRO=… .venv/bin/python -m bench.seed --scale 1
+
 Why: speed is measured against data of a known size and shape, the same every time (fixed
 random seed), made in seconds with bulk inserts. It refuses anything but an empty PostgreSQL
-database, so it can never mix bench rows into real data.
+database, so it can never mix bench rows into real data. The benchmark world is not part of the
+portal, so this is not one of the portal's management commands: ``python -m bench.seed`` runs
+this command class with the portal's settings (``DJANGO_SETTINGS_MODULE``, by default
+``ssr_portal.settings``), and the tests call it with ``call_command(Command(), …)``.
 """
 
+import os
+import sys
 import time
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db import connection
-
-from actors.models import Actor
-from ssr_portal import benchdata
 
 
 class Command(BaseCommand):
     help = "Seed an empty PostgreSQL database with the deterministic benchmark dataset."
 
     def add_arguments(self, parser):
+        from .world import INVOICE_RUN_YEARS, SEED
+
         what = parser.add_mutually_exclusive_group(required=True)
         what.add_argument(
             "--scale",
@@ -29,36 +35,46 @@ class Command(BaseCommand):
             "--invoice-run-actors",
             type=int,
             help="Instead: only members for the invoice run (agreements, population figures, "
-            f"approved schedules for {' and '.join(map(str, benchdata.INVOICE_RUN_YEARS))}).",
+            f"approved schedules for {' and '.join(map(str, INVOICE_RUN_YEARS))}).",
         )
-        parser.add_argument("--seed", type=int, default=benchdata.SEED, help="Random seed.")
+        parser.add_argument("--seed", type=int, default=SEED, help="Random seed.")
         parser.add_argument(
             "--dry-run", action="store_true", help="Print what would be made; write nothing."
         )
 
     def handle(self, *args, scale, invoice_run_actors, seed, dry_run, verbosity, **options):
+        from django.db import connection
+
+        from actors.models import Actor
+        from membership.invoicing import seller_warnings
+
+        from . import world
+
         if scale is not None and not 0 < scale <= 20:
             raise CommandError("--scale must be above 0 and at most 20.")
         if invoice_run_actors is not None and not 1 <= invoice_run_actors <= 20_000:
             raise CommandError("--invoice-run-actors must be between 1 and 20000.")
         if dry_run:
             planned = (
-                benchdata.planned_counts(scale)
-                if scale is not None
-                else {"actors": invoice_run_actors}
+                world.planned_counts(scale) if scale is not None else {"actors": invoice_run_actors}
             )
             for name, number in planned.items():
                 self.stdout.write(f"{name}: {number}")
             return
         if connection.vendor != "postgresql":
-            raise CommandError("seed_bench needs PostgreSQL (set DATABASE_URL).")
+            raise CommandError("The seed needs PostgreSQL (set DATABASE_URL).")
         if Actor.objects.exists():
-            raise CommandError("The database already has actors: seed_bench needs an empty one.")
+            raise CommandError(
+                "The database already has actors: the bench seed needs an empty one."
+            )
+        if scale is not None and seller_warnings():
+            # The world's invoices are issued by the portal's invoice run, which needs a seller.
+            raise CommandError(" ".join(seller_warnings()))
         started = time.perf_counter()
         if scale is not None:
-            counts = benchdata.seed_scaled(scale, seed=seed)
+            counts = world.seed_scaled(scale, seed=seed)
         else:
-            counts = benchdata.seed_invoice_run(invoice_run_actors, seed=seed)
+            counts = world.seed_invoice_run(invoice_run_actors, seed=seed)
         elapsed = time.perf_counter() - started
         if verbosity >= 2:
             for name, number in counts.rows.items():
@@ -69,3 +85,16 @@ class Command(BaseCommand):
                     f"Seeded {sum(counts.rows.values())} rows in {elapsed:.1f} s (seed {seed})."
                 )
             )
+
+
+def main(argv: list[str] | None = None) -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ssr_portal.settings")
+    import django
+
+    django.setup()
+    argv = sys.argv[1:] if argv is None else argv
+    Command().run_from_argv(["python -m", "bench.seed", *argv])
+
+
+if __name__ == "__main__":
+    main()

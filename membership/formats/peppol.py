@@ -11,7 +11,7 @@ from decimal import Decimal
 
 from lxml import etree
 
-from .models import Invoice
+from ..models import Invoice
 
 NS = {
     "inv": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",

@@ -14,11 +14,12 @@ from django.conf import settings
 from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
-from actors import audit
-from actors.models import AuditEvent
+from core import audit
 from core.append_only import protected_models
+from core.models import AuditEvent
 from incidents import services as incident_services
 from incidents.models import SituationPicture
+from incidents.picture import services as picture_services
 from membership.invoicing import invoice_documents, invoice_run_issue
 from membership.models import Invoice
 from tests.incidents.conftest import incident, prepared, rsib  # noqa: F401
@@ -89,7 +90,7 @@ def test_reports_and_pictures_cannot_be_truncated_or_rewritten(incident, seat, h
     report = incident_services.report_submit(
         incident=incident, actor=seat.actor, submitted_by=holder, situation="Läget", impact="normal"
     )
-    picture = incident_services.picture_publish(
+    picture = picture_services.picture_publish(
         incident=incident, audience="full", summary="Sammanfattning", published_by=rsib
     )
     for table in ("incidents_situationreport", "incidents_logentry", "incidents_situationpicture"):

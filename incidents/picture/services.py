@@ -1,0 +1,105 @@
+"""Publishing the common situation picture: a new version per audience with a frozen snapshot of
+the latest reports, directions and published messages, logged on the incident's timeline."""
+
+from typing import Any
+
+from celery import current_app
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import alerts
+from .. import selectors as incident_selectors
+from ..models import Incident, JointMessage, SituationPicture
+from ..timeline import log
+
+
+def _require(condition: bool, message: str) -> None:
+    if not condition:
+        raise ValidationError(message)
+
+
+def _snapshot(incident: Incident) -> list[dict]:
+    rows = []
+    for row in incident_selectors.reporting_overview(incident):
+        report = row.report
+        rows.append(
+            {
+                "actor": row.actor.name,
+                "actor_id": row.actor.pk,
+                "municipality_codes": [row.actor.municipality_code]
+                if row.actor.municipality_code
+                else [],
+                "status": row.status.status if row.status else "",
+                "impact": report.impact if report else "",
+                "situation": report.situation if report else "",
+                "needs": report.needs if report else "",
+                "report_version": report.version if report else None,
+                "reported_at": report.submitted_at.isoformat() if report else None,
+            }
+        )
+    return rows
+
+
+@transaction.atomic
+def picture_publish(
+    *,
+    incident: Incident,
+    audience: str,
+    summary: str,
+    published_by: Any,
+    needs_and_requests: str = "",
+    sharing_level: str = "forum",
+) -> SituationPicture:
+    """Publish a new version of the common picture for one audience; the per-actor part is a
+    frozen snapshot of the latest reports, and the PDF is rendered by a worker afterwards."""
+    render_picture_pdf = current_app.tasks["incidents.tasks.render_picture_pdf"]  # by name
+
+    _require(
+        incident_selectors.can_coordinate(published_by),
+        _("Only the RSIB on duty or the secretariat can publish."),
+    )
+    incident = Incident.objects.select_for_update().get(pk=incident.pk)
+    _require(incident.is_active, _("The incident is not activated."))
+    _require(bool(summary.strip()), _("Write the summary."))
+    _require(audience in SituationPicture.Audience.values, _("Unknown audience."))
+    last = incident.pictures.filter(audience=audience).aggregate(last=Max("version"))["last"] or 0
+    picture = SituationPicture.objects.create(
+        incident=incident,
+        audience=audience,
+        version=last + 1,
+        summary=summary.strip(),
+        needs_and_requests=needs_and_requests.strip(),
+        actor_snapshot=_snapshot(incident),
+        directions_snapshot=[
+            {
+                "text": d.text,
+                "decided_at": d.decided_at.isoformat(),
+                "valid_until": d.valid_until.isoformat() if d.valid_until else None,
+            }
+            for d in incident.directions.filter(
+                Q(valid_until__isnull=True) | Q(valid_until__gt=timezone.now())
+            ).order_by("decided_at")
+        ],
+        messages_snapshot=[
+            {"target_group": m.target_group, "channel": m.channel, "text": m.text}
+            for m in incident.messages.filter(status=JointMessage.Status.PUBLISHED).order_by(
+                "published_at"
+            )
+        ],
+        sharing_level=sharing_level,
+        published_by=published_by,
+    )
+    picture.reports.set(incident_selectors.latest_reports(incident))
+    log(
+        incident,
+        published_by,
+        "picture",
+        _("Situation picture published: %(audience)s, version %(version)s.")
+        % {"audience": picture.get_audience_display(), "version": picture.version},
+    )
+    alerts.picture_published(picture)
+    transaction.on_commit(lambda: render_picture_pdf.delay(picture.pk))
+    return picture
