@@ -347,7 +347,3 @@ class PopulationFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor}: {self.inhabitants} ({self.reference_date:%Y-%m-%d})"
-
-
-# Moved to core; kept importable here until every caller imports it from core.
-from core.models import AuditEvent  # noqa: E402, F401

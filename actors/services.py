@@ -68,15 +68,18 @@ def _normalized_actor_data(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
+# Every write here is the outermost transaction of its request, so each is durable: a call
+# nested in another transaction raises instead of being taken for a committed one.
+
 # --- Actors ---------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def actor_create(**data: Any) -> Actor:
     return _save_new(Actor(**_normalized_actor_data(data)))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def actor_update(*, actor: Actor, **data: Any) -> Actor:
     return _apply(actor, _normalized_actor_data(data))
 
@@ -84,17 +87,17 @@ def actor_update(*, actor: Actor, **data: Any) -> Actor:
 # --- Functions ------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def function_create(*, name: str, description: str = "") -> Function:
     return _save_new(Function(name=name.strip(), description=description))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def function_update(*, function: Function, **data: Any) -> Function:
     return _apply(function, data)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def actor_function_add(*, actor: Actor, function: Function, **data: Any) -> ActorFunction:
     if ActorFunction.objects.filter(actor=actor, function=function).exists():
         raise ValidationError(
@@ -104,12 +107,12 @@ def actor_function_add(*, actor: Actor, function: Function, **data: Any) -> Acto
     return _save_new(ActorFunction(actor=actor, function=function, **data))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def actor_function_update(*, actor_function: ActorFunction, **data: Any) -> ActorFunction:
     return _apply(actor_function, data)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def actor_function_remove(*, actor_function: ActorFunction) -> None:
     """Remove a function an actor no longer has; refused while it has assignment history."""
     if actor_function.assignments.exists():
@@ -126,12 +129,12 @@ def actor_function_remove(*, actor_function: ActorFunction) -> None:
 # --- People and assignments -----------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def person_create(**data: Any) -> Person:
     return _save_new(Person(**data))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def person_update(*, person: Person, **data: Any) -> Person:
     previous_user_id = Person.objects.values_list("user_id", flat=True).get(pk=person.pk)
     person = _apply(person, data)
@@ -162,7 +165,7 @@ def _check_assignment(assignment: Assignment) -> None:
         )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def assignment_create(
     *,
     actor_function: ActorFunction,
@@ -184,7 +187,7 @@ def assignment_create(
     return assignment
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def assignment_update(*, assignment: Assignment, **data: Any) -> Assignment:
     previous_user_id = assignment.person.user_id
     for name, value in data.items():
@@ -195,7 +198,7 @@ def assignment_update(*, assignment: Assignment, **data: Any) -> Assignment:
     return assignment
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def assignment_end(*, assignment: Assignment, ends_on: datetime.date) -> Assignment:
     """End an assignment on a day (inclusive); the record stays as history."""
     if ends_on < assignment.starts_on:
@@ -299,7 +302,7 @@ def population_csv_parse(lines: Iterable[str]) -> tuple[list[PopulationRow], lis
     return rows, errors
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def population_figures_import(
     *, rows: list[PopulationRow], dry_run: bool = False
 ) -> PopulationImportResult:
@@ -430,7 +433,7 @@ def person_export(*, person: Person, by: Any = None) -> dict[str, Any]:
     return data
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def person_anonymise(*, person: Person, by: Any = None) -> Person:
     """The person has left the network: replace their name and contact details, here and in the
     record's history, and close their login. Their assignments stay, so what their functions did

@@ -1,8 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput
 from actors.models import Actor, Function, MunicipalCluster
+from core.forms import DateInput
 
 from .models import (
     ActionItem,

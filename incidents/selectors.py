@@ -1,5 +1,6 @@
 """Queries for activated mode: who may coordinate and see an incident, who is expected to report,
-the latest reports and pictures (who is on duty: roster/selectors.py)."""
+the latest reports, the log and the follow-up actions (who is on duty: roster/selectors.py; the
+situation picture's queries: picture/selectors.py)."""
 
 import datetime
 from collections.abc import Iterable
@@ -9,9 +10,9 @@ from typing import Any
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
-from actors.access import is_secretariat
 from actors.models import Actor, Assignment, Person
 from actors.selectors import current_assignments_q
+from core.access import is_secretariat
 from forums.models import Seat
 from forums.selectors import seat_actors
 

@@ -1,5 +1,6 @@
-"""Activated-mode pages: signalling, activation, reporting, the common situation picture,
-directions, joint messages, the log, follow-up and the register (the on-call roster: roster/)."""
+"""Activated-mode pages: signalling, activation, reporting, directions, joint messages, the log,
+follow-up, the register, prepared directions and activation alerts (the common situation
+picture: picture/views.py; the on-call roster: roster/views.py)."""
 
 from typing import Any
 
@@ -13,11 +14,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from actors.access import secretariat_required
-from actors.audit import audited
-from actors.models import AuditEvent
-from actors.pages import confirm_page, form_page
+from core.access import secretariat_required
+from core.audit import audited
 from core.csv_export import csv_response
+from core.models import AuditEvent
+from core.pages import confirm_page, form_page
 from core.params import int_param, year_param
 
 from . import selectors, services

@@ -9,7 +9,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from celery import current_app
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
@@ -140,7 +139,7 @@ def invoice_run_issue(*, year: int, issue_date: datetime.date | None = None) -> 
 
 
 def _enqueue_documents(ids: list[int]) -> None:
-    produce_invoice_documents = current_app.tasks["membership.tasks.produce_invoice_documents"]
+    from .tasks import produce_invoice_documents  # the tasks module imports this one
     for invoice_id in ids:
         produce_invoice_documents.delay(invoice_id)
 

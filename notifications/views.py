@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from actors.access import secretariat_required
+from core.access import secretariat_required
 
 from . import channels, kinds, services
 from .models import Channel, Notification, Preference

@@ -2,8 +2,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import DateInput
 from actors.models import Actor, Function
+from core.forms import DateInput
 from forums.models import Decision, Forum, Meeting
 from incidents.models import Incident, PreparedDirection
 

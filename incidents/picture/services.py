@@ -3,7 +3,6 @@ the latest reports, directions and published messages, logged on the incident's 
 
 from typing import Any
 
-from celery import current_app
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
@@ -55,7 +54,7 @@ def picture_publish(
 ) -> SituationPicture:
     """Publish a new version of the common picture for one audience; the per-actor part is a
     frozen snapshot of the latest reports, and the PDF is rendered by a worker afterwards."""
-    render_picture_pdf = current_app.tasks["incidents.tasks.render_picture_pdf"]  # by name
+    from incidents.tasks import render_picture_pdf  # the tasks module imports the services
 
     _require(
         incident_selectors.can_coordinate(published_by),

@@ -13,9 +13,9 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from actors.audit import audited
-from actors.models import AuditEvent
-from actors.pages import apply_errors
+from core.audit import audited
+from core.models import AuditEvent
+from core.pages import apply_errors
 
 from .. import selectors as incident_selectors
 from ..access import require_coordinator, viewable_incident

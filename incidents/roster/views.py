@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from actors.access import is_secretariat, secretariat_required
-from actors.pages import apply_errors, form_page
+from core.access import is_secretariat, secretariat_required
+from core.pages import apply_errors, form_page
 from core.params import year_param
 
 from ..models import OnCallRole, Shift, ShiftChange
