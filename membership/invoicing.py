@@ -140,6 +140,7 @@ def invoice_run_issue(*, year: int, issue_date: datetime.date | None = None) -> 
 
 def _enqueue_documents(ids: list[int]) -> None:
     from .tasks import produce_invoice_documents  # the tasks module imports this one
+
     for invoice_id in ids:
         produce_invoice_documents.delay(invoice_id)
 
