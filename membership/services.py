@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 from actors.models import Actor
 
 from . import selectors
+from .documents import invoice_address_message
 from .formats import bgmax
-from .invoicing import invoice_address_message
 from .models import Agreement, FeeSchedule, Invoice, Payment, Reimbursement
 
 M = TypeVar("M", bound=models.Model)

@@ -1,6 +1,7 @@
 from celery import shared_task
 
-from .invoicing import invoice_documents
+from .documents import invoice_documents
+from .services import invoice_reminders_send
 
 
 @shared_task(acks_late=True, ignore_result=True)
@@ -13,6 +14,4 @@ def produce_invoice_documents(invoice_id: int) -> None:
 @shared_task(ignore_result=True)
 def send_invoice_reminders() -> int:
     """Daily: a reminder for every overdue, unpaid invoice (once each)."""
-    from .services import invoice_reminders_send
-
     return invoice_reminders_send()

@@ -20,7 +20,8 @@ from incidents import services as incident_services
 from incidents.models import EventType, PreparedDirection, SeatAlert
 from incidents.picture import services as picture_services
 from incidents.roster import services as roster_services
-from membership.invoicing import invoice_documents, invoice_run_issue
+from membership.documents import invoice_documents
+from membership.invoicing import invoice_run_issue
 from membership.models import Agreement, FeeSchedule, Invoice, Reimbursement
 from notifications.models import Channel, Notification
 from tests.factories import (

@@ -10,11 +10,8 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from django.utils.functional import Promise
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # for the annotations only: importing them would make a circle
     from actors.models import Person
-
-    from ..models import Notification
-    from ..services import Outgoing
 
 
 class TransientError(Exception):
@@ -45,11 +42,11 @@ class Channel:
         """The person's address on this channel; empty when they have none."""
         raise NotImplementedError
 
-    def address_of(self, message: "Outgoing") -> str:
+    def address_of(self, message: Any) -> str:
         """Where ``message`` goes on this channel: by default the recipient's own address."""
         return self.address_for(message.recipient) if message.recipient is not None else ""
 
-    def body_for(self, message: "Outgoing") -> str:
+    def body_for(self, message: Any) -> str:
         """The text stored for this channel; every message says why it was sent."""
         if message.reason in message.body:
             return message.body
@@ -61,7 +58,7 @@ class Channel:
         None where each send manages its own."""
         yield None
 
-    def send(self, notification: "Notification", connection: Any = None) -> None:
+    def send(self, notification: Any, connection: Any = None) -> None:
         """Send one stored row. Raise PermanentError when a retry cannot help, anything else
         (TransientError) when it might."""
         raise NotImplementedError

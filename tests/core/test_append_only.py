@@ -10,7 +10,8 @@ from forums import services as forum_services
 from incidents import services as incident_services
 from incidents.models import LogEntry, SituationPicture, SituationReport
 from incidents.picture import services as picture_services
-from membership.invoicing import invoice_documents, invoice_run_issue
+from membership.documents import invoice_documents
+from membership.invoicing import invoice_run_issue
 from membership.models import Invoice, InvoiceLine
 from tests.factories import MeetingFactory
 from tests.incidents.conftest import incident, prepared, rsib  # noqa: F401

@@ -20,7 +20,8 @@ from core.models import AuditEvent
 from incidents import services as incident_services
 from incidents.models import SituationPicture
 from incidents.picture import services as picture_services
-from membership.invoicing import invoice_documents, invoice_run_issue
+from membership.documents import invoice_documents
+from membership.invoicing import invoice_run_issue
 from membership.models import Invoice
 from tests.incidents.conftest import incident, prepared, rsib  # noqa: F401
 from tests.membership.conftest import run_2026, seller  # noqa: F401

@@ -12,7 +12,8 @@ from pypdf import PdfReader
 from stdnum import luhn
 
 from membership import invoicing, selectors
-from membership.invoicing import invoice_documents, invoice_run_issue, ocr_reference
+from membership.documents import invoice_documents
+from membership.invoicing import invoice_run_issue, ocr_reference
 from membership.models import Invoice, InvoiceCounter
 from membership.selectors import run_progress
 from membership.tasks import produce_invoice_documents

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from notifications import channels, services
+from notifications import channels, delivery
 from notifications.models import Channel, Notification
 from notifications.services import Outgoing, notifications_queue
 from tests.factories import PersonFactory, UserFactory
@@ -81,7 +81,7 @@ def test_a_row_whose_channel_is_gone_fails_without_retries():
         body="Text",
         reason="R",
     )
-    assert services.notification_deliver(row.pk) is None
+    assert delivery.notification_deliver(row.pk) is None
     row.refresh_from_db()
     assert row.status == Notification.Status.FAILED and "pager" in row.last_error
 

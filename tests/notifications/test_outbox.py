@@ -4,7 +4,7 @@ import pytest
 from django.db import transaction
 from django.utils import timezone
 
-from notifications import services
+from notifications import delivery, services
 from notifications.models import Channel, Notification, Preference
 from notifications.services import Outgoing, notifications_queue
 from tests.factories import PersonFactory, UserFactory
@@ -62,8 +62,8 @@ def test_delivering_twice_sends_once(person, smtp, settings):
     finally:
         app.conf.task_always_eager = True
     # The after-commit enqueue went to Redis with no worker listening; deliver by hand, twice.
-    services.notification_deliver(email_id)
-    services.notification_deliver(email_id)
+    delivery.notification_deliver(email_id)
+    delivery.notification_deliver(email_id)
     assert len(smtp.messages) == 1
 
 
@@ -86,14 +86,14 @@ def test_a_batch_shares_one_smtp_connection_and_a_refused_address_fails_alone(sm
     ids = _queued_without_sending(
         [message(p, key=f"alert:{p.pk}", channels=(Channel.EMAIL,)) for p in people]
     )
-    assert services.notifications_deliver(ids) == {}
+    assert delivery.notifications_deliver(ids) == {}
     assert len(smtp.messages) == 29
     assert smtp.collector.sessions == 1
     failed = Notification.objects.get(status="failed")
     assert failed.address == "holder7@example.org"
     assert Notification.objects.filter(status="sent").count() == 29
     # Delivering the same batch again sends nothing twice.
-    services.notifications_deliver(ids)
+    delivery.notifications_deliver(ids)
     assert len(smtp.messages) == 29
 
 
@@ -101,7 +101,7 @@ def test_a_batch_with_the_server_gone_keeps_every_message_for_a_retry(smtp, sett
     person = PersonFactory(email="hanna@example.org")
     ids = _queued_without_sending([message(person, channels=(Channel.EMAIL,))])
     settings.EMAIL_PORT = 1  # nothing listens there
-    retries = services.notifications_deliver(ids)
+    retries = delivery.notifications_deliver(ids)
     assert set(retries) == set(ids) and all(delay > 0 for delay in retries.values())
     assert Notification.objects.get(pk=ids[0]).status == "pending"
     assert smtp.messages == []
@@ -132,7 +132,7 @@ def test_an_unreachable_server_is_retried_then_failed(person, settings):
     assert row.status == "pending" and row.attempts == 1 and row.next_attempt_at > timezone.now()
     for _ in range(settings.NOTIFICATION_MAX_ATTEMPTS):
         Notification.objects.filter(pk=row.pk).update(next_attempt_at=None)
-        services.notification_deliver(row.pk)
+        delivery.notification_deliver(row.pk)
     row.refresh_from_db()
     assert row.status == "failed" and row.attempts == settings.NOTIFICATION_MAX_ATTEMPTS
     assert "SMTP" in row.last_error

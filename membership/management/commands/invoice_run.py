@@ -13,8 +13,9 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from core.csv_export import safe_writer
+from membership.documents import invoice_documents
 from membership.fees import ORE, sek
-from membership.invoicing import invoice_documents, invoice_run_issue, issue_check
+from membership.invoicing import invoice_run_issue, issue_check
 
 
 class Command(BaseCommand):

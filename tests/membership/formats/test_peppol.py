@@ -5,7 +5,8 @@ import pytest
 from lxml import etree
 
 from membership import invoicing
-from membership.invoicing import invoice_documents, invoice_run_issue
+from membership.documents import invoice_documents
+from membership.invoicing import invoice_run_issue
 from membership.models import Invoice
 from tests.membership.conftest import SCHEMAS
 
