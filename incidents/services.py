@@ -6,7 +6,6 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import Permission
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -15,6 +14,7 @@ from simple_history.utils import bulk_create_with_history
 
 from actors.models import Actor
 from core import audit
+from core.rules import require
 from forums.models import Forum, Mode
 from forums.selectors import forum_seats, resolve_seats
 from forums.services import forum_mode_set
@@ -38,12 +38,6 @@ from .models import (
 )
 from .timeline import log
 
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise ValidationError(message)
-
-
 # --- Signals and activation -----------------------------------------------------------------
 
 
@@ -57,7 +51,7 @@ def signal_create(
     municipalities: Iterable[Actor] = (),
     is_exercise: bool = False,
 ) -> Signal:
-    _require(bool(what.strip()), _("Describe what has happened."))
+    require(bool(what.strip()), _("Describe what has happened."))
     signal = Signal.objects.create(
         actor=actor,
         signalled_by=signalled_by,
@@ -71,7 +65,7 @@ def signal_create(
 
 @transaction.atomic
 def signal_dismiss(*, signal: Signal, by: Any) -> Signal:
-    _require(signal.status == Signal.Status.NEW, _("The signal has already been handled."))
+    require(signal.status == Signal.Status.NEW, _("The signal has already been handled."))
     signal.status = Signal.Status.DISMISSED
     signal.save(update_fields=["status"])
     return signal
@@ -162,15 +156,15 @@ def incident_activate(
     """The RSIB activates joint mode: the chosen forums switch to their activated form, their
     actors are alerted, their seat holders get access, and the prepared direction (if any) is
     copied in as the starting point."""
-    _require(
+    require(
         selectors.can_coordinate(activated_by),
         _("Only the RSIB on duty or the secretariat can activate joint mode."),
     )
     forums = list(forums)
-    _require(bool(forums), _("Choose at least one forum to activate."))
-    _require(bool(title.strip()), _("Give the incident a title."))
+    require(bool(forums), _("Choose at least one forum to activate."))
+    require(bool(title.strip()), _("Give the incident a title."))
     if signal is not None:
-        _require(signal.status == Signal.Status.NEW, _("The signal has already been handled."))
+        require(signal.status == Signal.Status.NEW, _("The signal has already been handled."))
     if prepared_direction and event_type is None:
         event_type = prepared_direction.event_type
     incident = Incident.objects.create(
@@ -216,12 +210,12 @@ def incident_activate(
 
 @transaction.atomic
 def incident_forums_change(*, incident: Incident, forums: Iterable[Forum], by: Any) -> Incident:
-    _require(
+    require(
         selectors.can_coordinate(by), _("Only the RSIB on duty or the secretariat can do this.")
     )
-    _require(incident.is_active, _("Only an activated incident can change its forums."))
+    require(incident.is_active, _("Only an activated incident can change its forums."))
     forums = set(forums)
-    _require(bool(forums), _("At least one forum must stay activated."))
+    require(bool(forums), _("At least one forum must stay activated."))
     before = set(incident.activated_forums.all())
     incident.activated_forums.set(forums)
     _set_forum_modes(before | forums)
@@ -244,11 +238,11 @@ def incident_forums_change(*, incident: Incident, forums: Iterable[Forum], by: A
 
 @transaction.atomic
 def incident_deactivate(*, incident: Incident, by: Any) -> Incident:
-    _require(
+    require(
         selectors.can_coordinate(by), _("Only the RSIB on duty or the secretariat can do this.")
     )
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    _require(incident.is_active, _("Only an activated incident can be deactivated."))
+    require(incident.is_active, _("Only an activated incident can be deactivated."))
     incident.status = Incident.Status.DEACTIVATED
     incident.deactivated_at = timezone.now()
     incident.save(update_fields=["status", "deactivated_at"])
@@ -261,15 +255,15 @@ def incident_deactivate(*, incident: Incident, by: Any) -> Incident:
 def incident_follow_up(
     *, incident: Incident, by: Any, evaluation: str, lessons: str = "", actions: Iterable[dict] = ()
 ) -> FollowUp:
-    _require(
+    require(
         selectors.can_coordinate(by), _("Only the RSIB on duty or the secretariat can do this.")
     )
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    _require(
+    require(
         incident.status == Incident.Status.DEACTIVATED,
         _("An incident is followed up after it has been deactivated, once."),
     )
-    _require(bool(evaluation.strip()), _("Write the evaluation."))
+    require(bool(evaluation.strip()), _("Write the evaluation."))
     follow_up = FollowUp.objects.create(
         incident=incident, evaluation=evaluation, lessons=lessons, created_by=by
     )
@@ -285,10 +279,10 @@ def incident_follow_up(
 @transaction.atomic
 def follow_up_action_set_status(*, action: FollowUpAction, status: str, by: Any) -> FollowUpAction:
     """Track a follow-up action to done (or reopen it); the secretariat or the RSIB on duty."""
-    _require(
+    require(
         selectors.can_coordinate(by), _("Only the RSIB on duty or the secretariat can do this.")
     )
-    _require(status in FollowUpAction.Status.values, _("Unknown status."))
+    require(status in FollowUpAction.Status.values, _("Unknown status."))
     action = (
         FollowUpAction.objects.select_for_update().select_related("follow_up").get(pk=action.pk)
     )
@@ -307,7 +301,7 @@ def follow_up_action_set_status(*, action: FollowUpAction, status: str, by: Any)
 
 @transaction.atomic
 def log_note(*, incident: Incident, by: Any, text: str) -> LogEntry:
-    _require(bool(text.strip()), _("Write the note."))
+    require(bool(text.strip()), _("Write the note."))
     return log(incident, by, "note", text.strip())
 
 
@@ -320,9 +314,9 @@ def _may_act_for(user: Any, actor: Actor) -> bool:
 
 @transaction.atomic
 def actor_status_set(*, incident: Incident, actor: Actor, status: str, by: Any) -> ActorStatus:
-    _require(incident.is_active, _("The incident is not activated."))
-    _require(_may_act_for(by, actor), _("You can set the status only of your own actor."))
-    _require(status in ActorStatus.Status.values, _("Unknown status."))
+    require(incident.is_active, _("The incident is not activated."))
+    require(_may_act_for(by, actor), _("You can set the status only of your own actor."))
+    require(status in ActorStatus.Status.values, _("Unknown status."))
     row = ActorStatus.objects.create(incident=incident, actor=actor, status=status, set_by=by)
     log(
         incident,
@@ -339,9 +333,9 @@ def report_submit(
 ) -> SituationReport:
     """A new version of the actor's situation report; never an edit of an earlier one."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    _require(incident.is_active, _("Reports are submitted while the incident is activated."))
-    _require(_may_act_for(submitted_by, actor), _("You can report only for your own actor."))
-    _require(bool(fields.get("situation", "").strip()), _("Describe the current situation."))
+    require(incident.is_active, _("Reports are submitted while the incident is activated."))
+    require(_may_act_for(submitted_by, actor), _("You can report only for your own actor."))
+    require(bool(fields.get("situation", "").strip()), _("Describe the current situation."))
     last = incident.reports.filter(actor=actor).aggregate(last=Max("version"))["last"] or 0
     report = SituationReport(
         incident=incident, actor=actor, version=last + 1, submitted_by=submitted_by, **fields
@@ -365,14 +359,14 @@ def report_submit(
 def direction_issue(
     *, incident: Incident, text: str, by: Any, valid_until: datetime.datetime | None = None
 ) -> Direction:
-    _require(
+    require(
         selectors.can_coordinate(by),
         _("Only the RSIB on duty or the secretariat can record directions."),
     )
-    _require(incident.is_active, _("The incident is not activated."))
-    _require(bool(text.strip()), _("Write the direction."))
+    require(incident.is_active, _("The incident is not activated."))
+    require(bool(text.strip()), _("Write the direction."))
     now = timezone.now()
-    _require(
+    require(
         valid_until is None or valid_until > now, _("A direction must be valid into the future.")
     )
     direction = Direction.objects.create(
@@ -387,9 +381,9 @@ def direction_issue(
 def direction_acknowledge(
     *, direction: Direction, actor: Actor, by: Any
 ) -> DirectionAcknowledgement:
-    _require(_may_act_for(by, actor), _("You can acknowledge only for your own actor."))
+    require(_may_act_for(by, actor), _("You can acknowledge only for your own actor."))
     existing = DirectionAcknowledgement.objects.filter(direction=direction, actor=actor).first()
-    _require(
+    require(
         existing is None,
         _("%(actor)s has already acknowledged this direction.") % {"actor": actor.name},
     )
@@ -418,14 +412,14 @@ def message_draft(
     senders: Iterable[Actor],
     by: Any,
 ) -> JointMessage:
-    _require(
+    require(
         selectors.can_communicate(by),
         _("Only the RKK on duty or the secretariat drafts joint messages."),
     )
-    _require(incident.is_active, _("The incident is not activated."))
+    require(incident.is_active, _("The incident is not activated."))
     senders = list(senders)
-    _require(bool(senders), _("Name at least one sending actor."))
-    _require(bool(text.strip()), _("Write the message."))
+    require(bool(senders), _("Name at least one sending actor."))
+    require(bool(text.strip()), _("Write the message."))
     message = JointMessage.objects.create(
         incident=incident,
         target_group=target_group,
@@ -444,14 +438,14 @@ def message_draft(
 @transaction.atomic
 def message_cosign(*, message: JointMessage, actor: Actor, by: Any) -> JointMessageSender:
     message = JointMessage.objects.select_for_update().get(pk=message.pk)
-    _require(message.status == JointMessage.Status.DRAFT, _("Only a draft can be co-signed."))
-    _require(_may_act_for(by, actor), _("You can co-sign only for your own actor."))
+    require(message.status == JointMessage.Status.DRAFT, _("Only a draft can be co-signed."))
+    require(_may_act_for(by, actor), _("You can co-sign only for your own actor."))
     signature = message.signatures.filter(actor=actor).first()
-    _require(
+    require(
         signature is not None,
         _("%(actor)s is not a sender of this message.") % {"actor": actor.name},
     )
-    _require(
+    require(
         signature.signed_at is None, _("%(actor)s has already co-signed.") % {"actor": actor.name}
     )
     signature.signed_by = by
@@ -468,11 +462,11 @@ def message_cosign(*, message: JointMessage, actor: Actor, by: Any) -> JointMess
 
 @transaction.atomic
 def message_approve(*, message: JointMessage, by: Any) -> JointMessage:
-    _require(selectors.can_communicate(by), _("Only the RKK on duty or the secretariat approves."))
+    require(selectors.can_communicate(by), _("Only the RKK on duty or the secretariat approves."))
     message = JointMessage.objects.select_for_update().get(pk=message.pk)
-    _require(message.status == JointMessage.Status.DRAFT, _("Only a draft can be approved."))
+    require(message.status == JointMessage.Status.DRAFT, _("Only a draft can be approved."))
     missing = [s.actor.name for s in message.signatures.select_related("actor") if not s.signed_at]
-    _require(
+    require(
         not missing, _("Waiting for co-signing by: %(actors)s.") % {"actors": ", ".join(missing)}
     )
     message.status = JointMessage.Status.APPROVED
@@ -484,9 +478,9 @@ def message_approve(*, message: JointMessage, by: Any) -> JointMessage:
 
 @transaction.atomic
 def message_publish(*, message: JointMessage, by: Any) -> JointMessage:
-    _require(selectors.can_communicate(by), _("Only the RKK on duty or the secretariat publishes."))
+    require(selectors.can_communicate(by), _("Only the RKK on duty or the secretariat publishes."))
     message = JointMessage.objects.select_for_update().get(pk=message.pk)
-    _require(
+    require(
         message.status == JointMessage.Status.APPROVED,
         _("Only an approved message can be published."),
     )

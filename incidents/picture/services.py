@@ -3,21 +3,17 @@ the latest reports, directions and published messages, logged on the incident's 
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.rules import require
+
 from .. import alerts
 from .. import selectors as incident_selectors
 from ..models import Incident, JointMessage, SituationPicture
 from ..timeline import log
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise ValidationError(message)
 
 
 def _snapshot(incident: Incident) -> list[dict]:
@@ -56,14 +52,14 @@ def picture_publish(
     frozen snapshot of the latest reports, and the PDF is rendered by a worker afterwards."""
     from incidents.tasks import render_picture_pdf  # the tasks module imports the services
 
-    _require(
+    require(
         incident_selectors.can_coordinate(published_by),
         _("Only the RSIB on duty or the secretariat can publish."),
     )
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
-    _require(incident.is_active, _("The incident is not activated."))
-    _require(bool(summary.strip()), _("Write the summary."))
-    _require(audience in SituationPicture.Audience.values, _("Unknown audience."))
+    require(incident.is_active, _("The incident is not activated."))
+    require(bool(summary.strip()), _("Write the summary."))
+    require(audience in SituationPicture.Audience.values, _("Unknown audience."))
     last = incident.pictures.filter(audience=audience).aggregate(last=Max("version"))["last"] or 0
     picture = SituationPicture.objects.create(
         incident=incident,

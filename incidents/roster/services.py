@@ -3,19 +3,14 @@
 import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from actors.models import Actor, Person
+from core.rules import require
 
 from ..models import Shift, ShiftChange
-
-
-def _require(condition: bool, message: str) -> None:
-    if not condition:
-        raise ValidationError(message)
 
 
 @transaction.atomic
@@ -36,10 +31,10 @@ def shift_create(
         ends_at=ends_at,
         handover_note=handover_note,
     )
-    _require(ends_at > starts_at, _("The shift must end after it starts."))
+    require(ends_at > starts_at, _("The shift must end after it starts."))
     shift.full_clean()
     overlapping = Shift.objects.filter(role=role, starts_at__lt=ends_at, ends_at__gt=starts_at)
-    _require(
+    require(
         not overlapping.exists(),
         _("Someone is already on duty as %(role)s during part of that time.")
         % {"role": shift.get_role_display()},
@@ -59,8 +54,8 @@ def shift_handover_note(*, shift: Shift, note: str) -> Shift:
 def shift_change_request(
     *, shift: Shift, new_person: Person, reason: str, requested_by: Any
 ) -> ShiftChange:
-    _require(shift.ends_at > timezone.now(), _("A shift that is over cannot be changed."))
-    _require(new_person.pk != shift.person_id, _("Choose someone else than the person on duty."))
+    require(shift.ends_at > timezone.now(), _("A shift that is over cannot be changed."))
+    require(new_person.pk != shift.person_id, _("Choose someone else than the person on duty."))
     return ShiftChange.objects.create(
         shift=shift, new_person=new_person, reason=reason, requested_by=requested_by
     )
@@ -69,7 +64,7 @@ def shift_change_request(
 @transaction.atomic
 def shift_change_decide(*, change: ShiftChange, approve: bool, decided_by: Any) -> ShiftChange:
     change = ShiftChange.objects.select_for_update().select_related("shift").get(pk=change.pk)
-    _require(change.status == ShiftChange.Status.PENDING, _("The request is already decided."))
+    require(change.status == ShiftChange.Status.PENDING, _("The request is already decided."))
     change.status = ShiftChange.Status.APPROVED if approve else ShiftChange.Status.REJECTED
     change.decided_by = decided_by
     change.decided_at = timezone.now()
