@@ -163,6 +163,10 @@ class Actor(models.Model):
     def is_municipality(self) -> bool:
         return self.kind == self.Kind.MUNICIPALITY
 
+    @property
+    def is_associated(self) -> bool:
+        return self.membership_type == self.MembershipType.ASSOCIATED
+
     def is_member_on(self, day: datetime.date) -> bool:
         if self.member_since and day < self.member_since:
             return False
@@ -311,6 +315,14 @@ class Assignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.person} – {self.actor_function} ({self.get_role_display()})"
+
+    @property
+    def is_holder(self) -> bool:
+        return self.role == self.Role.HOLDER
+
+    @property
+    def is_deputy(self) -> bool:
+        return self.role == self.Role.DEPUTY
 
     def is_current_on(self, day: datetime.date) -> bool:
         return self.starts_on <= day and (self.ends_on is None or self.ends_on >= day)

@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from core.access import is_secretariat
 
@@ -47,3 +48,9 @@ def forum_for(user: Any, forum: Forum) -> Forum:
 def meeting_for(user: Any, meeting: Meeting) -> Meeting:
     forum_for(user, meeting.forum)
     return meeting
+
+
+def get_meeting_for(user: Any, pk: int) -> Meeting:
+    """The meeting, with its forum, if the user may see the forum; 404 otherwise."""
+    meeting = get_object_or_404(Meeting.objects.select_related("forum"), pk=pk)
+    return meeting_for(user, meeting)

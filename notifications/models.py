@@ -85,6 +85,10 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.get_channel_display()} → {self.recipient or self.address}: {self.subject}"
 
+    @property
+    def is_failed(self) -> bool:
+        return self.status == self.Status.FAILED
+
 
 class KindPolicy(models.Model):
     """The secretariat's limits per kind of message: which channels a user may switch off."""

@@ -11,6 +11,7 @@ from django.db.models import Avg, Count, Prefetch, QuerySet
 from django.utils import timezone
 
 from actors.models import Actor
+from incidents.models import FollowUpAction
 from incidents.selectors import follow_up_actions
 
 from .models import (
@@ -34,9 +35,8 @@ from .models import (
 
 
 def goal_periods() -> QuerySet[GoalPeriod]:
-    return GoalPeriod.objects.prefetch_related(
-        Prefetch("versions", queryset=GoalPeriodVersion.objects.order_by("-number"))
-    )
+    """Goal periods, latest first, each with ``version_count``."""
+    return GoalPeriod.objects.annotate(version_count=Count("versions")).order_by("-start_year")
 
 
 def version_with_areas(*, pk: int) -> GoalPeriodVersion:
@@ -168,14 +168,13 @@ class Cell:
         return self.level is not None and self.minimum is not None and self.level < self.minimum
 
     @property
-    def trend(self) -> str:
-        if self.level is None or self.previous is None:
-            return ""
-        if self.level > self.previous:
-            return "up"
-        if self.level < self.previous:
-            return "down"
-        return "same"
+    def went_up(self) -> bool:
+        """Higher than last year's level."""
+        return self.level is not None and self.previous is not None and self.level > self.previous
+
+    @property
+    def went_down(self) -> bool:
+        return self.level is not None and self.previous is not None and self.level < self.previous
 
 
 @dataclass
@@ -318,9 +317,10 @@ def actor_assessment(*, actor: Actor, year: int, with_names: bool) -> list[Aggre
 
 
 def exercise_list() -> QuerySet[Exercise]:
+    """Exercises, latest first, each with ``actor_count`` (the actors taking part)."""
     return (
         Exercise.objects.select_related("incident")
-        .prefetch_related("actors")
+        .annotate(actor_count=Count("actors"))
         .order_by("-starts_on", "pk")
     )
 
@@ -360,6 +360,14 @@ class RegisterRow:
     def is_overdue(self) -> bool:
         return self.is_open and self.due_on is not None and self.due_on < timezone.localdate()
 
+    @property
+    def from_exercise(self) -> bool:
+        return self.source == "exercise"
+
+    @property
+    def from_incident(self) -> bool:
+        return self.source == "incident"
+
 
 def lessons_register(
     *, status: str = "", source: str = "", owner_ids: Iterable[int] | None = None
@@ -388,7 +396,7 @@ def lessons_register(
                     owner=action.owner_label,
                     owner_id=action.owner_id,
                     due_on=action.due_on,
-                    is_open=action.status == LessonAction.Status.OPEN,
+                    is_open=action.is_open,
                     improves=[
                         str(x)
                         for x in (action.capability, action.goal_area, action.prepared_direction)
@@ -418,7 +426,7 @@ def lessons_register(
                     owner=action.owner.name,
                     owner_id=action.owner_id,
                     due_on=action.due_on,
-                    is_open=action.status == "open",
+                    is_open=action.status == FollowUpAction.Status.OPEN,
                     improves=[
                         str(x)
                         for x in (

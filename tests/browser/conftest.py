@@ -286,6 +286,7 @@ def world(incident, seat, holder, rsib, rkk, prepared, secretariat_user):  # noq
             "spare_function": spare_function,
             "function": seat.function,
             "person": holder.person,
+            "member_login": holder.pk,
             "assignment": assignment,
             "forum": seat.forum,
             "seat": seat,

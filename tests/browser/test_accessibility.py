@@ -44,6 +44,7 @@ PAGES: dict[str, tuple[dict, tuple, dict]] = {
     "lockouts": ({}, (SEC,), {}),
     "two_factor_verify": ({}, ("unverified",), {"invalid": True}),
     "two_factor_setup": ({}, ("unenrolled",), {"invalid": True}),
+    "two_factor_reset": ({"user_id": "member_login"}, (SEC,), {"invalid": True}),
     # actors
     "actors:actor_list": ({}, EVERY_MEMBER, {}),
     "actors:actor_create": ({}, (SEC,), {"invalid": True}),
@@ -177,7 +178,6 @@ EXCLUDED = {
     "healthz": "JSON for load balancers, not a page",
     "logout": "POST-only (log out)",
     "logout_everywhere": "POST-only (log out on every device)",
-    "two_factor_reset": "POST-only (the secretariat resets a user's devices)",
     "set_language": "POST-only (language switch; its form is in every page's footer)",
     "actors:person_export": "JSON download (a person's data, GDPR)",
     "forums:decisions_csv": "CSV download",

@@ -9,6 +9,8 @@ from planning import services
 from planning.models import (
     Activity,
     ActivityStatus,
+    GoalPeriod,
+    GoalPeriodVersion,
     LessonAction,
     MinimumLevel,
     OperationalPlan,
@@ -270,6 +272,39 @@ def test_lessons_register_queries_do_not_grow(
         response = secretariat.get(reverse("planning:register"))
     assert response.context["open_count"] == 62
     assert len(response.context["page"].object_list) == 25
+
+
+def test_goal_period_list_queries_do_not_grow(goals, member, django_assert_max_num_queries):
+    with django_assert_max_num_queries(20) as few:
+        member.get(reverse("planning:period_list"))
+    for n in range(10):
+        period = GoalPeriod.objects.create(
+            name=f"Målbild {n}", start_year=2000 + 2 * n, end_year=2001 + 2 * n
+        )
+        GoalPeriodVersion.objects.create(
+            period=period, number=1, status=GoalPeriodVersion.Status.ADOPTED
+        )
+        GoalPeriodVersion.objects.create(period=period, number=2)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = member.get(reverse("planning:period_list"))
+    counts = {p.name: p.version_count for p in response.context["periods"]}
+    assert len(counts) == 11 and counts["Målbild 0"] == 2 and counts[goals.period.name] == 1
+
+
+def test_exercise_list_queries_do_not_grow(objects, member, django_assert_max_num_queries):
+    with django_assert_max_num_queries(20) as few:
+        member.get(reverse("planning:exercise_list"))
+    for n in range(20):
+        services.exercise_save(
+            title=f"Övning {n}",
+            starts_on=datetime.date(2025, 3, 1),
+            ends_on=datetime.date(2025, 3, 1),
+            actors=[ActorFactory(), ActorFactory()],
+        )
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = member.get(reverse("planning:exercise_list"))
+    exercises = response.context["page"].object_list
+    assert len(exercises) == 21 and exercises[0].actor_count == 2
 
 
 def test_a_contact_sees_only_their_actors_actions_in_the_register(objects, contact, other_contact):
