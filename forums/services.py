@@ -100,12 +100,12 @@ def forum_access_sync_users(user_ids: set[int]) -> None:
 # --- Forums and seats -----------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def forum_create(**data: Any) -> Forum:
     return _clean_save(Forum(**data))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def forum_update(*, forum: Forum, **data: Any) -> Forum:
     for name, value in data.items():
         setattr(forum, name, value)
@@ -156,7 +156,7 @@ def _check_seat(seat: Seat) -> None:
         )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def seat_create(*, forum: Forum, **data: Any) -> Seat:
     seat = Seat(forum=forum, **data)
     _check_seat(seat)
@@ -165,7 +165,7 @@ def seat_create(*, forum: Forum, **data: Any) -> Seat:
     return seat
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def seat_update(*, seat: Seat, **data: Any) -> Seat:
     for name, value in data.items():
         setattr(seat, name, value)
@@ -175,7 +175,7 @@ def seat_update(*, seat: Seat, **data: Any) -> Seat:
     return seat
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def seat_delete(*, seat: Seat) -> None:
     if seat.attendance.exists():
         raise ValidationError(
@@ -190,7 +190,7 @@ def _forums_with_cluster_seats(cluster: MunicipalCluster) -> set[int]:
     return set(Seat.objects.filter(cluster=cluster).values_list("forum_id", flat=True))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def cluster_representation_create(
     *,
     cluster: MunicipalCluster,
@@ -226,7 +226,7 @@ def cluster_representation_create(
     return representation
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def cluster_representation_end(
     *, representation: ClusterRepresentation, ends_on: datetime.date
 ) -> ClusterRepresentation:
@@ -285,7 +285,7 @@ def _check_meeting(meeting: Meeting) -> None:
                     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def meeting_create(*, forum: Forum, created_by: Any = None, **data: Any) -> Meeting:
     meeting = Meeting(forum=forum, created_by=created_by, **data)
     _check_meeting(meeting)
@@ -297,7 +297,7 @@ def meeting_create(*, forum: Forum, created_by: Any = None, **data: Any) -> Meet
 RESCHEDULING_FIELDS = {"starts_at", "ends_at", "location", "virtual_link", "title", "status"}
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def meeting_update(*, meeting: Meeting, **data: Any) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     _refuse_if_approved(meeting)  # its name, time and place are part of the approved minutes
@@ -315,7 +315,7 @@ def meeting_update(*, meeting: Meeting, **data: Any) -> Meeting:
     return meeting
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def meeting_cancel(*, meeting: Meeting) -> Meeting:
     meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
     if hasattr(meeting, "minutes") and meeting.minutes.is_approved:
@@ -335,14 +335,14 @@ def _refuse_if_approved(meeting: Meeting) -> None:
         )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def agenda_item_add(*, meeting: Meeting, **data: Any) -> AgendaItem:
     _refuse_if_approved(meeting)
     last = meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0
     return _clean_save(AgendaItem(meeting=meeting, position=last + 1, **data))
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def agenda_item_update(*, item: AgendaItem, **data: Any) -> AgendaItem:
     _refuse_if_approved(item.meeting)
     for name, value in data.items():
@@ -350,7 +350,7 @@ def agenda_item_update(*, item: AgendaItem, **data: Any) -> AgendaItem:
     return _clean_save(item)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def attachment_add(
     *,
     meeting: Meeting,
@@ -377,7 +377,7 @@ def attachment_add(
     return attachment
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def attendance_record(*, meeting: Meeting, entries: dict[int, tuple[str, str]]) -> None:
     """Record attendance per seat: {seat id: (status, attended by)}; empty status clears it."""
     _refuse_if_approved(meeting)
@@ -428,7 +428,7 @@ def decision_add(*, meeting: Meeting, text: str, agenda_item: AgendaItem | None 
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def action_item_add(
     *, meeting: Meeting, title: str, owner: Actor, due_on: datetime.date | None = None
 ) -> ActionItem:
@@ -440,7 +440,7 @@ def action_item_add(
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def action_item_set_status(*, item: ActionItem, status: str) -> ActionItem:
     """Action items are followed up after the meeting, so this works on approved minutes too."""
     if status not in ActionItem.Status.values:
@@ -468,7 +468,7 @@ def minutes_text(meeting: Meeting) -> str:
     ).strip()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def minutes_generate(*, meeting: Meeting) -> Minutes:
     _refuse_if_approved(meeting)
     body = minutes_text(meeting)
@@ -479,7 +479,7 @@ def minutes_generate(*, meeting: Meeting) -> Minutes:
     return minutes
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def minutes_update(*, minutes: Minutes, body: str, sharing_level: str) -> Minutes:
     minutes = Minutes.objects.select_for_update().get(pk=minutes.pk)
     if minutes.is_approved:
@@ -492,7 +492,7 @@ def minutes_update(*, minutes: Minutes, body: str, sharing_level: str) -> Minute
     return minutes
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def minutes_approve(*, minutes: Minutes, approved_by: Any) -> Minutes:
     """Approve and lock; record which seat holders of which actors get them back home."""
     minutes = (

@@ -214,6 +214,10 @@ class Incident(models.Model):
         return reverse("incidents:incident_detail", args=[self.pk])
 
     @property
+    def is_deactivated(self) -> bool:
+        return self.status == self.Status.DEACTIVATED
+
+    @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVATED
 
@@ -263,6 +267,10 @@ class Signal(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor}: {self.what[:60]}"
+
+    @property
+    def is_new(self) -> bool:
+        return self.status == self.Status.NEW
 
 
 class LogEntry(models.Model):
@@ -494,6 +502,14 @@ class JointMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.target_group}: {self.text[:60]}"
+
+    @property
+    def is_draft(self) -> bool:
+        return self.status == self.Status.DRAFT
+
+    @property
+    def is_approved(self) -> bool:
+        return self.status == self.Status.APPROVED
 
 
 class JointMessageSender(models.Model):

@@ -138,6 +138,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     expected = selectors.expected_actors(incident)
     for direction in directions:
         acked = {a.actor_id for a in direction.acknowledgements.all()}
+        direction.acknowledged_count = len(acked)
         direction.missing = [a for a in expected if a.pk not in acked]
         direction.mine_pending = [a for a in my_actors if a.pk not in acked]
     context = {

@@ -274,6 +274,10 @@ class Invoice(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.number}"
 
+    @property
+    def is_credit_note(self) -> bool:
+        return self.kind == self.Kind.CREDIT_NOTE
+
 
 class InvoiceLine(models.Model):
     # Protected in the database (core.append_only): what may still change.
@@ -376,3 +380,11 @@ class Reimbursement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor} {self.year}"
+
+    @property
+    def is_claimed(self) -> bool:
+        return self.status == self.Status.CLAIMED
+
+    @property
+    def is_paid(self) -> bool:
+        return self.status == self.Status.PAID

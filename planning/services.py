@@ -64,7 +64,7 @@ def version_in_force(period: GoalPeriod) -> GoalPeriodVersion | None:
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def goal_version_revise(*, period: GoalPeriod, by: Any, change_note: str) -> GoalPeriodVersion:
     """Start a revision: a new draft version copied from the version in force. The earlier
     version is kept as it is."""
@@ -108,7 +108,7 @@ def _refuse_if_adopted(version: GoalPeriodVersion) -> None:
         )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def goal_version_update(*, version: GoalPeriodVersion, overall_goal: str, change_note: str):
     _refuse_if_adopted(version)
     version.overall_goal = overall_goal
@@ -117,7 +117,7 @@ def goal_version_update(*, version: GoalPeriodVersion, overall_goal: str, change
     return version
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def goal_area_save(
     *, version: GoalPeriodVersion, instance: GoalArea | None = None, **data: Any
 ) -> GoalArea:
@@ -137,7 +137,7 @@ def goal_area_save(
     return area
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def goal_area_delete(*, area: GoalArea) -> None:
     _refuse_if_adopted(area.version)
     if (
@@ -150,7 +150,7 @@ def goal_area_delete(*, area: GoalArea) -> None:
     area.delete()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def goal_version_adopt(
     *,
     version: GoalPeriodVersion,
@@ -231,13 +231,13 @@ def activity_save(
     return activity
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def activity_delete(*, activity: Activity) -> None:
     _refuse_if_plan_adopted(OperationalPlan.objects.select_for_update().get(pk=activity.plan_id))
     activity.delete()
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def activity_report(
     *,
     activity: Activity,
@@ -267,7 +267,7 @@ def activity_report(
     return report
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def plan_adopt(
     *,
     plan: OperationalPlan,
@@ -308,7 +308,7 @@ def plan_adopt(
     return plan
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def plan_present(*, plan: OperationalPlan, meeting: Meeting) -> OperationalPlan:
     plan = OperationalPlan.objects.select_for_update().get(pk=plan.pk)
     if plan.is_draft:
@@ -329,7 +329,7 @@ def plan_present(*, plan: OperationalPlan, meeting: Meeting) -> OperationalPlan:
 # --- Capabilities ---------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def minimum_levels_set(
     *, year: int, levels: dict[int, int | None], decision: Decision | None = None
 ) -> int:
@@ -369,7 +369,7 @@ def minimum_levels_set(
     return changed
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def self_assessment_save(
     *, actor: Actor, year: int, by: Any, rows: dict[int, dict[str, Any]]
 ) -> int:
@@ -431,7 +431,7 @@ def self_assessment_save(
 # --- Exercises, lessons, actions ------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def exercise_save(
     *,
     instance: Exercise | None = None,
@@ -469,7 +469,7 @@ def exercise_link_incident(*, exercise: Exercise, incident: Incident) -> Exercis
     return exercise
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def exercise_evaluate(*, exercise: Exercise, evaluation: str) -> Exercise:
     if not evaluation.strip():
         raise ValidationError({"evaluation": _("Write the evaluation.")})
@@ -481,14 +481,14 @@ def exercise_evaluate(*, exercise: Exercise, evaluation: str) -> Exercise:
     return exercise
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def lesson_add(*, exercise: Exercise, text: str, by: Any) -> Lesson:
     if not text.strip():
         raise ValidationError({"text": _("Write the lesson.")})
     return Lesson.objects.create(exercise=exercise, text=text.strip(), created_by=by)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def lesson_action_add(
     *,
     lesson: Lesson,
@@ -517,7 +517,7 @@ def lesson_action_add(
     return action
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def lesson_action_close(*, action: LessonAction, note: str) -> LessonAction:
     action = LessonAction.objects.select_for_update().get(pk=action.pk)
     if action.status == LessonAction.Status.DONE:
@@ -531,7 +531,7 @@ def lesson_action_close(*, action: LessonAction, note: str) -> LessonAction:
     return action
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def lesson_action_reopen(*, action: LessonAction) -> LessonAction:
     action = LessonAction.objects.select_for_update().get(pk=action.pk)
     if action.status == LessonAction.Status.OPEN:
@@ -542,7 +542,7 @@ def lesson_action_reopen(*, action: LessonAction) -> LessonAction:
     return action
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def follow_up_action_link(
     *,
     action: FollowUpAction,
@@ -560,7 +560,7 @@ def follow_up_action_link(
     return link
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def planning_settings_update(**data: Any) -> PlanningSettings:
     settings = PlanningSettings.objects.select_for_update().get(pk=planning_settings().pk)
     for name, value in data.items():
@@ -570,7 +570,7 @@ def planning_settings_update(**data: Any) -> PlanningSettings:
     return settings
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def exercise_activate(*, exercise: Exercise, by: Any, **activation: Any) -> Exercise:
     """Run the exercise in activated mode: an incident with the exercise flag (activated by the
     incidents app's own service, which checks who may), linked to the exercise."""
