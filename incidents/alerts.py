@@ -6,11 +6,12 @@ from typing import Any
 
 from django.conf import settings
 from django.core import signing
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from actors.models import Person
 from forums.models import Seat
@@ -213,6 +214,21 @@ def _tell_rsib(incident: Incident, silent: list[SeatAlert], now: datetime.dateti
     )
 
 
+class ReachState(models.TextChoices):
+    """How far an alert has come, as the acknowledgement board shows it."""
+
+    ALERTED = "alerted", gettext_lazy("Alerted")
+    DELIVERED = "delivered", gettext_lazy("Delivered")
+    ACKNOWLEDGED = "acknowledged", gettext_lazy("Acknowledged")
+    UNREACHABLE = "unreachable", gettext_lazy("Unreachable")
+
+    @property
+    def tag(self) -> str:
+        """The CSS modifier of the state's tag."""
+        tags = {"acknowledged": "tag--ok", "unreachable": "tag--alert", "alerted": "tag--muted"}
+        return tags.get(self.value, "")
+
+
 def board(incident: Incident) -> list[dict]:
     """Per seat: alerted, delivered, acknowledged (when, by whom, how) or unreachable."""
     alerts = list(
@@ -240,13 +256,13 @@ def board(incident: Incident) -> list[dict]:
     for alert in alerts:
         sent = statuses.get(alert.pk, set())
         if alert.acknowledged_at:
-            state = "acknowledged"
+            state = ReachState.ACKNOWLEDGED
         elif not sent or sent <= {Notification.Status.UNREACHABLE}:
-            state = "unreachable"  # nobody holds the seat, or nobody has a contact path
+            state = ReachState.UNREACHABLE  # nobody holds the seat, or nobody has a contact path
         elif Notification.Status.SENT in sent:
-            state = "delivered"
+            state = ReachState.DELIVERED
         else:
-            state = "alerted"
+            state = ReachState.ALERTED
         rows.append({"alert": alert, "state": state})
     return rows
 

@@ -41,7 +41,7 @@ from .timeline import log
 # --- Signals and activation -----------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def signal_create(
     *,
     actor: Actor,
@@ -63,7 +63,7 @@ def signal_create(
     return signal
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def signal_dismiss(*, signal: Signal, by: Any) -> Signal:
     require(signal.status == Signal.Status.NEW, _("The signal has already been handled."))
     signal.status = Signal.Status.DISMISSED
@@ -208,7 +208,7 @@ def incident_activate(
     return incident
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def incident_forums_change(*, incident: Incident, forums: Iterable[Forum], by: Any) -> Incident:
     require(
         selectors.can_coordinate(by), _("Only the RSIB on duty or the secretariat can do this.")
@@ -236,7 +236,7 @@ def incident_forums_change(*, incident: Incident, forums: Iterable[Forum], by: A
     return incident
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def incident_deactivate(*, incident: Incident, by: Any) -> Incident:
     require(
         selectors.can_coordinate(by), _("Only the RSIB on duty or the secretariat can do this.")
@@ -251,7 +251,7 @@ def incident_deactivate(*, incident: Incident, by: Any) -> Incident:
     return incident
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def incident_follow_up(
     *, incident: Incident, by: Any, evaluation: str, lessons: str = "", actions: Iterable[dict] = ()
 ) -> FollowUp:
@@ -276,7 +276,7 @@ def incident_follow_up(
     return follow_up
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def follow_up_action_set_status(*, action: FollowUpAction, status: str, by: Any) -> FollowUpAction:
     """Track a follow-up action to done (or reopen it); the secretariat or the RSIB on duty."""
     require(
@@ -299,7 +299,7 @@ def follow_up_action_set_status(*, action: FollowUpAction, status: str, by: Any)
     return action
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def log_note(*, incident: Incident, by: Any, text: str) -> LogEntry:
     require(bool(text.strip()), _("Write the note."))
     return log(incident, by, "note", text.strip())
@@ -312,7 +312,7 @@ def _may_act_for(user: Any, actor: Actor) -> bool:
     return selectors.can_coordinate(user) or actor in selectors.user_actors(user)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def actor_status_set(*, incident: Incident, actor: Actor, status: str, by: Any) -> ActorStatus:
     require(incident.is_active, _("The incident is not activated."))
     require(_may_act_for(by, actor), _("You can set the status only of your own actor."))
@@ -327,7 +327,7 @@ def actor_status_set(*, incident: Incident, actor: Actor, status: str, by: Any) 
     return row
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def report_submit(
     *, incident: Incident, actor: Actor, submitted_by: Any, **fields: Any
 ) -> SituationReport:
@@ -355,7 +355,7 @@ def report_submit(
 # --- Directions -----------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def direction_issue(
     *, incident: Incident, text: str, by: Any, valid_until: datetime.datetime | None = None
 ) -> Direction:
@@ -377,7 +377,7 @@ def direction_issue(
     return direction
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def direction_acknowledge(
     *, direction: Direction, actor: Actor, by: Any
 ) -> DirectionAcknowledgement:
@@ -402,7 +402,7 @@ def direction_acknowledge(
 # --- Joint messages -------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def message_draft(
     *,
     incident: Incident,
@@ -435,7 +435,7 @@ def message_draft(
     return message
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def message_cosign(*, message: JointMessage, actor: Actor, by: Any) -> JointMessageSender:
     message = JointMessage.objects.select_for_update().get(pk=message.pk)
     require(message.status == JointMessage.Status.DRAFT, _("Only a draft can be co-signed."))
@@ -460,7 +460,7 @@ def message_cosign(*, message: JointMessage, actor: Actor, by: Any) -> JointMess
     return signature
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def message_approve(*, message: JointMessage, by: Any) -> JointMessage:
     require(selectors.can_communicate(by), _("Only the RKK on duty or the secretariat approves."))
     message = JointMessage.objects.select_for_update().get(pk=message.pk)
@@ -476,7 +476,7 @@ def message_approve(*, message: JointMessage, by: Any) -> JointMessage:
     return message
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def message_publish(*, message: JointMessage, by: Any) -> JointMessage:
     require(selectors.can_communicate(by), _("Only the RKK on duty or the secretariat publishes."))
     message = JointMessage.objects.select_for_update().get(pk=message.pk)
@@ -511,7 +511,7 @@ def register_rows(*, year: int | None = None, include_exercises: bool = True):
 # --- Prepared directions --------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def prepared_direction_save(
     *, instance: PreparedDirection | None = None, **data: Any
 ) -> PreparedDirection:
@@ -524,7 +524,7 @@ def prepared_direction_save(
     return direction
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def event_type_create(*, name: str, description: str = "") -> EventType:
     event_type = EventType(name=name.strip(), description=description)
     event_type.full_clean()

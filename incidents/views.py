@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -512,6 +513,12 @@ def event_type_create(request: HttpRequest) -> HttpResponse:
 # --- Activation alerts ----------------------------------------------------------------------
 
 
+def _ack_result(request: HttpRequest, heading: str, text: str, *, status: int = 200):
+    return render(
+        request, "incidents/ack_result.html", {"heading": heading, "text": text}, status=status
+    )
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def acknowledge(request: HttpRequest, token: str) -> HttpResponse:
@@ -528,18 +535,37 @@ def acknowledge(request: HttpRequest, token: str) -> HttpResponse:
     try:
         alert_id, person_id = read_ack_token(token)
     except signing.SignatureExpired:
-        return render(request, "incidents/ack_result.html", {"state": "expired"}, status=410)
+        return _ack_result(
+            request,
+            _("The link has expired"),
+            _("Log in to the portal to acknowledge, or contact the RSIB on duty."),
+            status=410,
+        )
     except signing.BadSignature:
-        return render(request, "incidents/ack_result.html", {"state": "invalid"}, status=404)
+        return _ack_result(
+            request,
+            _("The link is not valid"),
+            _("Check that the whole link was copied, or log in to the portal to acknowledge."),
+            status=404,
+        )
     alert = get_object_or_404(SeatAlert.objects.select_related("incident", "actor"), pk=alert_id)
     person = get_object_or_404(Person, pk=person_id)
     if alert.acknowledged_at:
-        return render(
-            request, "incidents/ack_result.html", {"state": "used", "alert": alert}, status=409
+        at = date_format(timezone.localtime(alert.acknowledged_at), "j F H:i")
+        return _ack_result(
+            request,
+            _("Already acknowledged"),
+            _("This alert was acknowledged %(at)s. Nothing was changed.") % {"at": at},
+            status=409,
         )
     if request.method == "POST":
         record(alert=alert, person=person, via=SeatAlert.Via.EMAIL)
-        return render(request, "incidents/ack_result.html", {"state": "done", "alert": alert})
+        return _ack_result(
+            request,
+            _("Thank you – your receipt is recorded"),
+            _('The RSIB can see that the alert for "%(title)s" has reached you.')
+            % {"title": alert.incident.title},
+        )
     return render(request, "incidents/ack_confirm.html", {"alert": alert, "person": person})
 
 
@@ -562,9 +588,10 @@ def alert_board(request: HttpRequest, pk: int) -> HttpResponse:
     incident = viewable_incident(request, pk)
     require_coordinator(request)
     rows = board(incident)
-    counts = {}
+    counts: dict = {}
     for row in rows:
         counts[row["state"]] = counts.get(row["state"], 0) + 1
+    counts = list(counts.items())
     return render(
         request, "incidents/board.html", {"incident": incident, "rows": rows, "counts": counts}
     )

@@ -75,7 +75,7 @@ def _next_number(series: str, year: int) -> str:
     return _next_numbers(series, year, 1)[0]
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def invoice_run_issue(*, year: int, issue_date: datetime.date | None = None) -> tuple[int, int]:
     """Issue the year's invoices; returns (created, already issued). Refused while the preview
     has warnings. Safe to run again: it creates only what is missing. In bulk: a constant number
@@ -176,7 +176,7 @@ def _document_from(
     return document
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def credit_note_issue(*, invoice: Invoice, reason: str, amount: Decimal | None = None) -> Invoice:
     """Credit an issued invoice fully or partly; the invoice itself is never changed. Its PDF,
     XML and e-mail are made by the worker, as for invoices."""
@@ -206,7 +206,7 @@ def credit_note_issue(*, invoice: Invoice, reason: str, amount: Decimal | None =
     return note
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def corrected_invoice_issue(*, credited: Invoice, amount: Decimal, basis: str) -> Invoice:
     """After a credit note: a new invoice for the same actor and year with the right amount."""
     if credited.kind != Invoice.Kind.INVOICE or not credited.credit_notes.exists():

@@ -44,22 +44,22 @@ def _assign_save(instance: M, data: dict[str, Any]) -> M:
 # --- Fee schedules and agreements -----------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def fee_schedule_create(**data: Any) -> FeeSchedule:
     return _assign_save(FeeSchedule(), data)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def fee_schedule_update(*, schedule: FeeSchedule, **data: Any) -> FeeSchedule:
     return _assign_save(schedule, data)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def agreement_create(**data: Any) -> Agreement:
     return _assign_save(Agreement(), data)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def agreement_update(*, agreement: Agreement, **data: Any) -> Agreement:
     return _assign_save(agreement, data)
 
@@ -67,7 +67,7 @@ def agreement_update(*, agreement: Agreement, **data: Any) -> Agreement:
 # --- Payments -------------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def payment_register(
     *,
     invoice: Invoice | None,
@@ -92,7 +92,7 @@ class BgMaxResult:
     errors: list[str] = field(default_factory=list)
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def bgmax_import(*, content: str, filename: str) -> BgMaxResult:
     """Import a Bankgirot BgMax file, all or nothing: payments are matched on the OCR reference;
     the others are kept as unmatched for the secretariat. Importing a file again adds nothing."""
@@ -125,7 +125,7 @@ def bgmax_import(*, content: str, filename: str) -> BgMaxResult:
     return result
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def invoice_reminders_send(*, today: datetime.date | None = None) -> int:
     """A reminder for each overdue invoice, once per invoice (through the outbox)."""
     from notifications.services import notifications_queue
@@ -153,7 +153,7 @@ def invoice_reminders_send(*, today: datetime.date | None = None) -> int:
 # --- Reimbursements -------------------------------------------------------------------------
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def reimbursement_claim(
     *, actor: Actor, year: int, amount: Decimal, hours: Decimal, description: str = ""
 ) -> Reimbursement:
@@ -166,7 +166,7 @@ def reimbursement_claim(
     return claim
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def reimbursement_decide(*, reimbursement: Reimbursement, status: str) -> Reimbursement:
     order = [Reimbursement.Status.CLAIMED, Reimbursement.Status.APPROVED, Reimbursement.Status.PAID]
     if status not in order or order.index(status) != order.index(reimbursement.status) + 1:

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from core.access import is_secretariat, secretariat_required
@@ -397,12 +398,19 @@ def reimbursement_decide(request: HttpRequest, pk: int) -> HttpResponse:
     return redirect("membership:reimbursements")
 
 
+STATEMENT_ROWS = (
+    ("invoiced", gettext_lazy("Fees invoiced")),
+    ("credited", gettext_lazy("Credited")),
+    ("paid", gettext_lazy("Paid")),
+    ("outstanding", gettext_lazy("Outstanding")),
+    ("reimbursements_approved", gettext_lazy("Reimbursements approved")),
+    ("reimbursements_paid", gettext_lazy("Reimbursements paid")),
+)
+
+
 @secretariat_required
 @require_GET
 def statement(request: HttpRequest, year: int) -> HttpResponse:
     data = selectors.yearly_statement(year)
-    return render(
-        request,
-        "membership/statement.html",
-        {"year": year, "rows": [(key, sek(value)) for key, value in data.items() if key != "year"]},
-    )
+    rows = [(label, sek(data[key])) for key, label in STATEMENT_ROWS]
+    return render(request, "membership/statement.html", {"year": year, "rows": rows})

@@ -48,9 +48,12 @@ def django_db_modify_db_settings(django_db_modify_db_settings):  # extends pytes
 
     role = settings.DATABASE_APP_ROLE
     with _owner_connect(connections["default"].settings_dict, "postgres") as owner:
+        # Two processes that both find no role would both create it; the loser's error is a
+        # unique violation on the catalogue, not "already exists": one at a time, by a lock.
+        owner.execute("SELECT pg_advisory_lock(hashtext('ssr-test-app-role'))")
         if owner.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone():
             return
-        with contextlib.suppress(psycopg.errors.DuplicateObject):
+        with contextlib.suppress(psycopg.errors.DuplicateObject, psycopg.errors.UniqueViolation):
             owner.execute(
                 sql.SQL("CREATE ROLE {} LOGIN PASSWORD {}").format(
                     sql.Identifier(role), sql.Literal(role)

@@ -38,7 +38,7 @@ def _snapshot(incident: Incident) -> list[dict]:
     return rows
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def picture_publish(
     *,
     incident: Incident,

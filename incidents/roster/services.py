@@ -13,7 +13,7 @@ from core.rules import require
 from ..models import Shift, ShiftChange
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def shift_create(
     *,
     role: str,
@@ -43,14 +43,14 @@ def shift_create(
     return shift
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def shift_handover_note(*, shift: Shift, note: str) -> Shift:
     shift.handover_note = note
     shift.save(update_fields=["handover_note"])
     return shift
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def shift_change_request(
     *, shift: Shift, new_person: Person, reason: str, requested_by: Any
 ) -> ShiftChange:
@@ -61,7 +61,7 @@ def shift_change_request(
     )
 
 
-@transaction.atomic
+@transaction.atomic(durable=True)
 def shift_change_decide(*, change: ShiftChange, approve: bool, decided_by: Any) -> ShiftChange:
     change = ShiftChange.objects.select_for_update().select_related("shift").get(pk=change.pk)
     require(change.status == ShiftChange.Status.PENDING, _("The request is already decided."))
