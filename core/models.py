@@ -100,3 +100,25 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.occurred_at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"
+
+
+class IdempotencyKey(models.Model):
+    """One submit of a form whose repetition would have an outside effect (an activation, a
+    publication, an invoice run): the key the form carried and where its first submit led. A
+    repeated submit with the same key is sent there instead of acting again
+    (``core.idempotency``). Kept for a day; not a domain record, so it has no history."""
+
+    key = models.UUIDField(unique=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, related_name="+"
+    )
+    path = models.CharField(max_length=300)
+    response_url = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+
+    class Meta:
+        verbose_name = _("form submission")
+        verbose_name_plural = _("form submissions")
+
+    def __str__(self) -> str:
+        return f"{self.path} ({self.key})"

@@ -11,6 +11,8 @@ from django.forms import BaseForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 
+from . import idempotency
+
 
 def apply_errors(form: BaseForm, exc: ValidationError) -> None:
     """Show a service's ValidationError on the form: on its field when it names one."""
@@ -33,27 +35,44 @@ def form_page(
     cancel_url: str,
     multipart: bool = False,
     success_url: str | None = None,
+    once: bool = True,
 ) -> HttpResponse:
     """Validate a bound form, save through a service and redirect to ``success_url``, else to
     what the service returned (an object with ``get_absolute_url`` or a URL), else to
-    ``cancel_url``; or show the form with its errors (status 400)."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = save(form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, success_message % {"object": result})
-            if success_url:
-                return redirect(success_url)
-            has_page = isinstance(result, str) or hasattr(result, "get_absolute_url")
-            return redirect(result if has_page else cancel_url)
-    return render(
-        request,
-        "core/form.html",
-        {"form": form, "title": title, "cancel_url": cancel_url, "multipart": multipart},
-        status=400 if form.is_bound and form.errors else 200,
-    )
+    ``cancel_url``; or show the form with its errors (status 400).
+
+    ``once`` (the default): the form carries a key and a repeated submit returns the first
+    result instead of saving again (``core.idempotency``): a double click never creates,
+    alerts, publishes or issues twice."""
+
+    def answer() -> HttpResponse:
+        if request.method == "POST" and form.is_valid():
+            try:
+                result = save(form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, success_message % {"object": result})
+                if success_url:
+                    return redirect(success_url)
+                has_page = isinstance(result, str) or hasattr(result, "get_absolute_url")
+                return redirect(result if has_page else cancel_url)
+        return render(
+            request,
+            "core/form.html",
+            {
+                "form": form,
+                "title": title,
+                "cancel_url": cancel_url,
+                "multipart": multipart,
+                "idempotency_key": idempotency.new_key() if once else "",
+            },
+            status=400 if form.is_bound and form.errors else 200,
+        )
+
+    if once and request.method == "POST":
+        return idempotency.once(request, answer)
+    return answer()
 
 
 def confirm_page(
@@ -66,26 +85,35 @@ def confirm_page(
     cancel_url: str,
     success_message: str,
     done_url: Any,
+    once: bool = True,
 ) -> HttpResponse:
-    """GET asks; POST acts through a service and redirects, or shows why it could not."""
-    error = None
-    if request.method == "POST":
-        try:
-            action()
-        except ValidationError as exc:
-            error = " ".join(exc.messages)
-        else:
-            messages.success(request, success_message)
-            return redirect(done_url)
-    return render(
-        request,
-        "core/confirm.html",
-        {
-            "title": title,
-            "explanation": explanation,
-            "error": error,
-            "confirm_label": confirm_label,
-            "cancel_url": cancel_url,
-        },
-        status=400 if error else 200,
-    )
+    """GET asks; POST acts through a service and redirects, or shows why it could not.
+    ``once``: as for ``form_page``."""
+
+    def answer() -> HttpResponse:
+        error = None
+        if request.method == "POST":
+            try:
+                action()
+            except ValidationError as exc:
+                error = " ".join(exc.messages)
+            else:
+                messages.success(request, success_message)
+                return redirect(done_url)
+        return render(
+            request,
+            "core/confirm.html",
+            {
+                "title": title,
+                "explanation": explanation,
+                "error": error,
+                "confirm_label": confirm_label,
+                "cancel_url": cancel_url,
+                "idempotency_key": idempotency.new_key() if once else "",
+            },
+            status=400 if error else 200,
+        )
+
+    if once and request.method == "POST":
+        return idempotency.once(request, answer)
+    return answer()

@@ -109,6 +109,15 @@ class Incident(models.Model):
     )
     deactivated_at = models.DateTimeField(_("deactivated"), null=True, blank=True)
     followed_up_at = models.DateTimeField(_("followed up"), null=True, blank=True)
+    # The signal that led to the activation: one incident per signal, whoever activates at once.
+    from_signal = models.OneToOneField(
+        "Signal",
+        verbose_name=_("signal"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="activated_incident",
+    )
 
     history = HistoricalRecords()
 

@@ -164,6 +164,9 @@ def incident_activate(
     require(bool(forums), _("Choose at least one forum to activate."))
     require(bool(title.strip()), _("Give the incident a title."))
     if signal is not None:
+        # Locked and read again: two activations of one signal at once (a double click, the
+        # RSIB and the secretariat together) wait for each other, and the second one stops here.
+        signal = Signal.objects.select_for_update().get(pk=signal.pk)
         require(signal.status == Signal.Status.NEW, _("The signal has already been handled."))
     if prepared_direction and event_type is None:
         event_type = prepared_direction.event_type
@@ -179,6 +182,7 @@ def incident_activate(
         message_templates=prepared_direction.message_templates if prepared_direction else "",
         activated_at=timezone.now(),
         activated_by=activated_by,
+        from_signal=signal,
     )
     incident.activated_forums.set(forums)
     incident.affected_municipalities.set(municipalities)

@@ -15,6 +15,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import idempotency
 from core.access import secretariat_required
 from core.audit import audited
 from core.csv_export import csv_response
@@ -109,7 +110,10 @@ def incident_activate(request: HttpRequest) -> HttpResponse:
         signal_id = int_param(request.GET["signal"])
         if signal_id is None:
             raise Http404
-        signal = get_object_or_404(Signal, pk=signal_id, status=Signal.Status.NEW)
+        signal = get_object_or_404(Signal.objects.select_related("incident"), pk=signal_id)
+        if not signal.is_new:  # activated or dismissed meanwhile (by someone else, or a repeat)
+            messages.info(request, _("The signal has already been handled."))
+            return redirect(signal.incident or reverse("incidents:incident_list"))
         initial = {
             "title": signal.what[:200],
             "municipalities": list(signal.municipalities.all()),
@@ -126,6 +130,7 @@ def incident_activate(request: HttpRequest) -> HttpResponse:
         save=save,
         success_message=_("Joint mode is activated; the forums' actors are alerted."),
         cancel_url=reverse("incidents:incident_list"),
+        once=True,
     )
 
 
@@ -292,6 +297,7 @@ def direction_create(request: HttpRequest, pk: int) -> HttpResponse:
         success_url=incident.get_absolute_url(),
         success_message=_("The direction was issued; each actor acknowledges it."),
         cancel_url=incident.get_absolute_url(),
+        once=True,
     )
 
 
@@ -330,21 +336,25 @@ def message_create(request: HttpRequest, pk: int) -> HttpResponse:
 def message_action(request: HttpRequest, pk: int, action: str) -> HttpResponse:
     message = get_object_or_404(JointMessage.objects.select_related("incident"), pk=pk)
     incident = viewable_incident(request, message.incident_id)
-    try:
-        if action == "cosign":
-            actor = acting_actor(request, incident)
-            services.message_cosign(message=message, actor=actor, by=request.user)
-        elif action == "approve":
-            services.message_approve(message=message, by=request.user)
-        elif action == "publish":
-            services.message_publish(message=message, by=request.user)
+
+    def answer() -> HttpResponse:
+        try:
+            if action == "cosign":
+                actor = acting_actor(request, incident)
+                services.message_cosign(message=message, actor=actor, by=request.user)
+            elif action == "approve":
+                services.message_approve(message=message, by=request.user)
+            elif action == "publish":
+                services.message_publish(message=message, by=request.user)
+            else:
+                raise Http404
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
         else:
-            raise Http404
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    else:
-        messages.success(request, _("Done."))
-    return redirect(incident)
+            messages.success(request, _("Done."))
+        return redirect(incident)
+
+    return idempotency.once(request, answer)  # publishing twice would be a second publication
 
 
 # --- Log and register -----------------------------------------------------------------------

@@ -5,6 +5,7 @@ crashes halfway, and a worker then makes each document's PDF, Peppol XML and e-m
 """
 
 import datetime
+import logging
 from decimal import Decimal
 from pathlib import Path
 
@@ -20,6 +21,8 @@ from stdnum import luhn
 from .documents import invoice_documents
 from .fees import Preview, fee_preview
 from .models import Agreement, Invoice, InvoiceCounter, InvoiceLine
+
+logger = logging.getLogger(__name__)
 
 
 def ocr_reference(number: str) -> str:
@@ -59,11 +62,16 @@ def issue_check(year: int) -> Preview:
     return preview
 
 
+def _lock_series(series: str, year: int) -> InvoiceCounter:
+    """The series' counter row, locked until the transaction ends."""
+    InvoiceCounter.objects.get_or_create(series=series, year=year)
+    return InvoiceCounter.objects.select_for_update().get(series=series, year=year)
+
+
 def _next_numbers(series: str, year: int, count: int) -> list[str]:
     """``count`` consecutive numbers; the counter row stays locked until the transaction ends,
     so the numbers are gapless whatever else runs."""
-    InvoiceCounter.objects.get_or_create(series=series, year=year)
-    counter = InvoiceCounter.objects.select_for_update().get(series=series, year=year)
+    counter = _lock_series(series, year)
     first = counter.last_number + 1
     counter.last_number += count
     counter.save(update_fields=["last_number"])
@@ -80,6 +88,9 @@ def invoice_run_issue(*, year: int, issue_date: datetime.date | None = None) -> 
     """Issue the year's invoices; returns (created, already issued). Refused while the preview
     has warnings. Safe to run again: it creates only what is missing. In bulk: a constant number
     of queries for any number of actors."""
+    # One run at a time: a second run (a second click, a second secretary) waits here for the
+    # first to commit and then finds its invoices issued.
+    _lock_series("invoice", year)
     preview = issue_check(year)
     if preview.all_warnings:
         raise ValidationError(preview.all_warnings)
@@ -134,10 +145,15 @@ def invoice_run_issue(*, year: int, issue_date: datetime.date | None = None) -> 
 
 
 def _enqueue_documents(ids: list[int]) -> None:
+    """Hand the documents to the workers (after commit). A broker that is down neither fails
+    nor holds the caller: the rest is left to the sweep (``sweep_invoice_documents``)."""
+    from core.queue import publish
+
     from .tasks import produce_invoice_documents  # the tasks module imports this one
 
     for invoice_id in ids:
-        produce_invoice_documents.delay(invoice_id)
+        if not publish(produce_invoice_documents, invoice_id):
+            break  # one failed publish is enough to know: no waiting on each of the others
 
 
 def _document_from(
@@ -226,15 +242,25 @@ def corrected_invoice_issue(*, credited: Invoice, amount: Decimal, basis: str) -
     return invoice
 
 
-def invoice_files_export(*, year: int, directory: Path) -> int:
+def invoice_files_export(*, year: int, directory: Path) -> tuple[int, list[str]]:
     """Write <number>.pdf and <number>.xml for every invoice and credit note of the year, making
-    any document still missing (each invoice in its own transaction, as the worker does)."""
+    any document still missing or gone from storage (each invoice in its own transaction, as the
+    worker does; same number, same content). Returns the files written and the numbers whose
+    documents could not be made now (the others are written all the same)."""
     directory.mkdir(parents=True, exist_ok=True)
-    written = 0
+    written, failed = 0, []
     for invoice in Invoice.objects.filter(year=year).order_by("number"):
-        invoice = invoice_documents(invoice.pk)
-        for field_name in ("pdf", "xml"):
-            with getattr(invoice, field_name).open("rb") as source:
-                (directory / f"{invoice.number}.{field_name}").write_bytes(source.read())
+        try:
+            invoice = invoice_documents(invoice.pk)
+            contents = {}
+            for field_name in ("pdf", "xml"):
+                with getattr(invoice, field_name).open("rb") as source:
+                    contents[field_name] = source.read()
+        except Exception:
+            logger.exception("Could not export the documents of invoice %s.", invoice.number)
+            failed.append(invoice.number)
+            continue
+        for field_name, content in contents.items():
+            (directory / f"{invoice.number}.{field_name}").write_bytes(content)
             written += 1
-    return written
+    return written, failed

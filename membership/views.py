@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from core import idempotency
 from core.access import is_secretariat, secretariat_required
 from core.audit import audited
 from core.csv_export import csv_response
@@ -21,7 +22,7 @@ from core.models import AuditEvent
 from core.pages import apply_errors, form_page
 from core.params import year_param
 
-from . import invoicing, selectors, services
+from . import documents, invoicing, selectors, services
 from .fees import ORE, sek
 from .formats import sie
 from .forms import (
@@ -146,20 +147,27 @@ def invoice_run(request: HttpRequest, year: int) -> HttpResponse:
         if request.POST.get("confirm") != "yes":
             errors.append(_("Tick the box to confirm that the invoices should be issued."))
         else:
-            try:
-                created, existing = invoicing.invoice_run_issue(year=year)
-            except ValidationError as exc:
-                errors = exc.messages
-            else:
-                messages.success(
-                    request,
-                    _(
-                        "%(created)s invoices were issued (%(existing)s already were). "
-                        "PDFs and e-mails are being produced."
-                    )
-                    % {"created": created, "existing": existing},
-                )
-                return redirect("membership:invoice_run", year=year)
+            return idempotency.once(request, lambda: _invoice_run_issue(request, year, preview))
+    return _invoice_run_page(request, year, preview, errors)
+
+
+def _invoice_run_issue(request: HttpRequest, year: int, preview) -> HttpResponse:
+    try:
+        created, existing = invoicing.invoice_run_issue(year=year)
+    except ValidationError as exc:
+        return _invoice_run_page(request, year, preview, exc.messages)
+    messages.success(
+        request,
+        _(
+            "%(created)s invoices were issued (%(existing)s already were). "
+            "PDFs and e-mails are being produced."
+        )
+        % {"created": created, "existing": existing},
+    )
+    return redirect("membership:invoice_run", year=year)
+
+
+def _invoice_run_page(request: HttpRequest, year: int, preview, errors: list[str]) -> HttpResponse:
     return render(
         request,
         "membership/invoice_run.html",
@@ -224,68 +232,93 @@ def invoice_detail(request: HttpRequest, pk: int) -> HttpResponse:
     corrected_form = CorrectedInvoiceForm(
         request.POST if "corrected_amount" in request.POST else None
     )
-    if request.method == "POST":
-        if not secretariat:
-            raise PermissionDenied
-        try:
-            if payment_form.is_bound and payment_form.is_valid():
-                services.payment_register(
-                    invoice=invoice, reference=invoice.ocr, **payment_form.cleaned_data
-                )
-                messages.success(request, _("The payment was registered."))
-                return redirect("membership:invoice_detail", pk=invoice.pk)
-            if corrected_form.is_bound and corrected_form.is_valid():
-                corrected = invoicing.corrected_invoice_issue(
-                    credited=invoice,
-                    amount=corrected_form.cleaned_data["corrected_amount"],
-                    basis=corrected_form.cleaned_data["corrected_basis"],
-                )
-                messages.success(
-                    request, _("Invoice %(number)s was issued.") % {"number": corrected.number}
-                )
-                return redirect("membership:invoice_detail", pk=corrected.pk)
-            if credit_form.is_bound and credit_form.is_valid():
-                note = invoicing.credit_note_issue(invoice=invoice, **credit_form.cleaned_data)
-                messages.success(
-                    request, _("Credit note %(number)s was issued.") % {"number": note.number}
-                )
-                return redirect("membership:invoice_detail", pk=note.pk)
-        except ValidationError as exc:
-            bound = [f for f in (corrected_form, credit_form, payment_form) if f.is_bound]
-            apply_errors(bound[0] if bound else payment_form, exc)
-    return render(
-        request,
-        "membership/invoice_detail.html",
-        {
-            "invoice": invoice,
-            "lines": [(line, sek(line.amount)) for line in invoice.lines.all()],
-            "total": sek(invoice.total),
-            "outstanding": sek(selectors.outstanding(invoice))
-            if invoice.kind == "invoice"
-            else None,
-            "payments": list(invoice.payments.all()),
-            "credit_notes": list(invoice.credit_notes.all()),
-            "payment_form": payment_form,
-            "credit_form": credit_form,
-            "corrected_form": corrected_form,
-            "secretariat": secretariat,
-        },
-        status=400 if (payment_form.errors or credit_form.errors or corrected_form.errors) else 200,
-    )
+    if request.method == "POST" and not secretariat:
+        raise PermissionDenied
+
+    forms = (payment_form, credit_form, corrected_form)
+
+    def answer() -> HttpResponse:
+        if request.method == "POST":
+            try:
+                if payment_form.is_bound and payment_form.is_valid():
+                    services.payment_register(
+                        invoice=invoice, reference=invoice.ocr, **payment_form.cleaned_data
+                    )
+                    messages.success(request, _("The payment was registered."))
+                    return redirect("membership:invoice_detail", pk=invoice.pk)
+                if corrected_form.is_bound and corrected_form.is_valid():
+                    corrected = invoicing.corrected_invoice_issue(
+                        credited=invoice,
+                        amount=corrected_form.cleaned_data["corrected_amount"],
+                        basis=corrected_form.cleaned_data["corrected_basis"],
+                    )
+                    messages.success(
+                        request, _("Invoice %(number)s was issued.") % {"number": corrected.number}
+                    )
+                    return redirect("membership:invoice_detail", pk=corrected.pk)
+                if credit_form.is_bound and credit_form.is_valid():
+                    note = invoicing.credit_note_issue(invoice=invoice, **credit_form.cleaned_data)
+                    messages.success(
+                        request, _("Credit note %(number)s was issued.") % {"number": note.number}
+                    )
+                    return redirect("membership:invoice_detail", pk=note.pk)
+            except ValidationError as exc:
+                bound = [f for f in (corrected_form, credit_form, payment_form) if f.is_bound]
+                apply_errors(bound[0] if bound else payment_form, exc)
+        return render(
+            request,
+            "membership/invoice_detail.html",
+            {
+                "invoice": invoice,
+                "lines": [(line, sek(line.amount)) for line in invoice.lines.all()],
+                "total": sek(invoice.total),
+                "outstanding": sek(selectors.outstanding(invoice))
+                if invoice.kind == "invoice"
+                else None,
+                "payments": list(invoice.payments.all()),
+                "credit_notes": list(invoice.credit_notes.all()),
+                "payment_form": payment_form,
+                "credit_form": credit_form,
+                "corrected_form": corrected_form,
+                "secretariat": secretariat,
+            },
+            status=400 if any(f.errors for f in forms) else 200,
+        )
+
+    # Each form issues, credits or registers something: a repeated submit acts once.
+    return idempotency.once(request, answer) if request.method == "POST" else answer()
+
+
+def _document_response(
+    request: HttpRequest, invoice: Invoice, field_name: str, content_type: str
+) -> HttpResponse:
+    """The invoice's PDF or XML; a file not made yet or gone from storage is made now (same
+    number, same content). If that fails too, a page says so and the sweep makes it later."""
+    try:
+        invoice = documents.invoice_document(invoice, field_name)
+        return _file_response(
+            getattr(invoice, field_name), f"{invoice.number}.{field_name}", content_type
+        )
+    except (documents.DocumentUnavailable, FileNotFoundError):
+        response = render(
+            request, "membership/document_unavailable.html", {"invoice": invoice}, status=503
+        )
+        response["Retry-After"] = "300"
+        return response
 
 
 @audited(AuditEvent.Kind.DOWNLOAD, model=Invoice)
 @require_GET
-def invoice_pdf(request: HttpRequest, pk: int) -> FileResponse:
+def invoice_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = _invoice_for(request, pk)
-    return _file_response(invoice.pdf, f"{invoice.number}.pdf", "application/pdf")
+    return _document_response(request, invoice, "pdf", "application/pdf")
 
 
 @audited(AuditEvent.Kind.DOWNLOAD, model=Invoice)
 @require_GET
-def invoice_xml(request: HttpRequest, pk: int) -> FileResponse:
+def invoice_xml(request: HttpRequest, pk: int) -> HttpResponse:
     invoice = _invoice_for(request, pk)
-    return _file_response(invoice.xml, f"{invoice.number}.xml", "application/xml")
+    return _document_response(request, invoice, "xml", "application/xml")
 
 
 @require_GET
@@ -371,20 +404,24 @@ def csv_download(request: HttpRequest, year: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def reimbursements(request: HttpRequest) -> HttpResponse:
     form = ReimbursementForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.reimbursement_claim(**form.cleaned_data)
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The claim was registered."))
-            return redirect("membership:reimbursements")
-    return render(
-        request,
-        "membership/reimbursements.html",
-        {"form": form, "claims": Reimbursement.objects.select_related("actor")},
-        status=400 if form.errors else 200,
-    )
+
+    def answer() -> HttpResponse:
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.reimbursement_claim(**form.cleaned_data)
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("The claim was registered."))
+                return redirect("membership:reimbursements")
+        return render(
+            request,
+            "membership/reimbursements.html",
+            {"form": form, "claims": Reimbursement.objects.select_related("actor")},
+            status=400 if form.errors else 200,
+        )
+
+    return idempotency.once(request, answer) if request.method == "POST" else answer()
 
 
 @secretariat_required

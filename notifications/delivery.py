@@ -1,8 +1,20 @@
 """Deliver the outbox: claim rows, send them on their channel, record each outcome at once, and
-delete what is old. Run by the workers (``notifications.tasks``); never sends a row twice."""
+delete what is old. Run by the workers (``notifications.tasks``).
+
+A claim gives the rows a lease: an owner (a random token per claiming batch) and an expiry
+``NOTIFICATION_LEASE_SECONDS`` ahead. Before each message the worker extends the lease of the rows
+it still holds and sends the message only if it still holds it; the sweep (``stale_ids``) takes
+back only rows whose lease ran out. A slow relay therefore repeats nothing: each network wait of
+a message is bounded by a timeout of at most half the lease (``EMAIL_TIMEOUT``,
+``SMS_GATEWAY_TIMEOUT``, checked in the settings). What can repeat is the message in flight when
+a worker process is killed after the relay accepted it and before the outcome was recorded: at
+most that one message per killed process, with the same Message-ID (the row's uid), so that
+receiving systems can drop it.
+"""
 
 import contextlib
 import datetime
+import uuid
 from collections.abc import Iterable
 from typing import Any
 
@@ -19,8 +31,9 @@ def notifications_deliver(notification_ids: Iterable[int]) -> dict[int, int]:
     """Deliver several notifications, each channel's over one connection (one SMTP session for
     the e-mails). The batch's rows are claimed together (locked, then pending → sending in one
     update; rows another worker holds are skipped), each outcome is recorded as soon as it is
-    known. Returns {id: seconds to wait} for those to try again."""
-    claimed = _claim(list(notification_ids))
+    known. The batch's lease is extended before each message, and a row the sweep took back
+    (its lease ran out) is not sent. Returns {id: seconds to wait} for those to try again."""
+    claimed = _claim(list(notification_ids), owner=_new_lease_owner())
     retries = {}
     if not claimed:
         return retries
@@ -29,15 +42,46 @@ def notifications_deliver(notification_ids: Iterable[int]) -> dict[int, int]:
         for key in dict.fromkeys(notification.channel for notification in claimed):
             with contextlib.suppress(LookupError):  # an unknown channel fails each row itself
                 connections[key] = stack.enter_context(channels.get(key).batch())
+        held = {notification.pk for notification in claimed}
         for notification in claimed:
+            held = _lease_extend(held, owner=notification.lease_owner)
+            if notification.pk not in held:  # taken back: another worker sends it
+                continue
+            held.discard(notification.pk)  # extended for its own send; the rest go on
             delay = _send_claimed(notification, connection=connections.get(notification.channel))
             if delay is not None:
                 retries[notification.pk] = delay
     return retries
 
 
-def _claim(ids: list[int]) -> list[Notification]:
+def _new_lease_owner() -> str:
+    return uuid.uuid4().hex
+
+
+def _lease_expiry(now: datetime.datetime | None = None) -> datetime.datetime:
+    return (now or timezone.now()) + datetime.timedelta(seconds=settings.NOTIFICATION_LEASE_SECONDS)
+
+
+def _lease_extend(ids: set[int], *, owner: str) -> set[int]:
+    """Extend the lease of the rows among ``ids`` that ``owner`` still holds and return those.
+    One UPDATE while all are held (the usual case); a SELECT more when some were taken back."""
+    if not ids:
+        return set()
+    held = Notification.objects.filter(
+        pk__in=ids, lease_owner=owner, status=Notification.Status.SENDING
+    ).update(lease_expires_at=_lease_expiry())
+    if held == len(ids):
+        return ids
+    return set(
+        Notification.objects.filter(
+            pk__in=ids, lease_owner=owner, status=Notification.Status.SENDING
+        ).values_list("pk", flat=True)
+    )
+
+
+def _claim(ids: list[int], *, owner: str) -> list[Notification]:
     now = timezone.now()
+    expires = _lease_expiry(now)
     with transaction.atomic():
         rows = list(
             Notification.objects.select_for_update(skip_locked=True, of=("self",))
@@ -50,7 +94,11 @@ def _claim(ids: list[int]) -> list[Notification]:
             .order_by("pk")
         )
         Notification.objects.filter(pk__in=[row.pk for row in rows]).update(
-            status=Notification.Status.SENDING, sending_started_at=now, attempts=F("attempts") + 1
+            status=Notification.Status.SENDING,
+            sending_started_at=now,
+            attempts=F("attempts") + 1,
+            lease_owner=owner,
+            lease_expires_at=expires,
         )
     for row in rows:
         row.status, row.sending_started_at, row.attempts = (
@@ -58,6 +106,7 @@ def _claim(ids: list[int]) -> list[Notification]:
             now,
             row.attempts + 1,
         )
+        row.lease_owner, row.lease_expires_at = owner, expires
     return rows
 
 
@@ -69,15 +118,22 @@ def notification_deliver(notification_id: int, *, connection: Any = None) -> int
     """Claim, send and record one notification. Returns seconds to wait before a retry, or None.
     ``connection``: an open e-mail connection to reuse (else one is opened for this message).
 
-    The claim is a conditional update (pending → sending), so two workers, a retry or a
-    re-queue never send the same row twice.
+    The claim is a conditional update (pending → sending, with a lease), so two workers, a
+    retry or a re-queue do not both send the row; see the module's docstring for the one
+    message a killed worker may repeat.
     """
     now = timezone.now()
     claimed = Notification.objects.filter(
         Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now),
         pk=notification_id,
         status=Notification.Status.PENDING,
-    ).update(status=Notification.Status.SENDING, sending_started_at=now, attempts=F("attempts") + 1)
+    ).update(
+        status=Notification.Status.SENDING,
+        sending_started_at=now,
+        attempts=F("attempts") + 1,
+        lease_owner=_new_lease_owner(),
+        lease_expires_at=_lease_expiry(now),
+    )
     if claimed != 1:
         return None
     notification = Notification.objects.select_related("recipient").get(pk=notification_id)
@@ -85,7 +141,8 @@ def notification_deliver(notification_id: int, *, connection: Any = None) -> int
 
 
 def _send_claimed(notification: Notification, *, connection: Any = None) -> int | None:
-    """Send a row this worker has claimed and record the outcome at once."""
+    """Send a row this worker has claimed (its lease is ``notification.lease_owner``'s) and
+    record the outcome at once, if the row is still held."""
     try:
         channel = channels.get(notification.channel)
     except LookupError as exc:  # a channel that was removed: no retry brings it back
@@ -101,10 +158,15 @@ def _send_claimed(notification: Notification, *, connection: Any = None) -> int 
             _finish(notification, Notification.Status.FAILED, str(exc))
             return None
         delay = _backoff(notification.attempts)
-        Notification.objects.filter(pk=notification.pk).update(
+        Notification.objects.filter(
+            pk=notification.pk,
+            status=Notification.Status.SENDING,
+            lease_owner=notification.lease_owner,
+        ).update(
             status=Notification.Status.PENDING,
             last_error=str(exc)[:2000],
             next_attempt_at=timezone.now() + datetime.timedelta(seconds=delay),
+            lease_expires_at=None,
         )
         return delay
     _finish(notification, Notification.Status.SENT, "")
@@ -112,26 +174,48 @@ def _send_claimed(notification: Notification, *, connection: Any = None) -> int 
 
 
 def _finish(notification: Notification, status: str, error: str) -> None:
-    Notification.objects.filter(pk=notification.pk, status=Notification.Status.SENDING).update(
+    """Record the outcome, only while the row is still this claim's (the owner is kept, to say
+    which claim sent it)."""
+    Notification.objects.filter(
+        pk=notification.pk,
+        status=Notification.Status.SENDING,
+        lease_owner=notification.lease_owner,
+    ).update(
         status=status,
         last_error=error[:2000],
         sent_at=timezone.now() if status == Notification.Status.SENT else None,
+        lease_expires_at=None,
     )
 
 
 def stale_ids(*, now: datetime.datetime | None = None) -> list[int]:
-    """What waited too long, made pending again for the sweep to queue: sending rows whose worker
-    died, pending rows whose task never reached a worker (Redis was down)."""
+    """What was left behind, made pending again for the sweep to queue: rows being sent whose
+    lease ran out (their worker died; a live worker extends its lease before each message), and
+    pending rows whose task never reached a worker (Redis was down) after
+    ``NOTIFICATION_STALE_SECONDS``. Rows being sent without a lease (claimed by a release before
+    leases) are taken back after ``NOTIFICATION_STALE_SECONDS`` too. Cheap when nothing is
+    stale: an index probe on (status, lease_expires_at)."""
     now = now or timezone.now()
     stale = now - datetime.timedelta(seconds=settings.NOTIFICATION_STALE_SECONDS)
-    orphaned = list(
-        Notification.objects.filter(
-            status=Notification.Status.SENDING, sending_started_at__lt=stale
-        ).values_list("pk", flat=True)
+    expired = Q(lease_expires_at__lt=now) | Q(
+        lease_expires_at__isnull=True, sending_started_at__lt=stale
     )
-    Notification.objects.filter(pk__in=orphaned, status=Notification.Status.SENDING).update(
-        status=Notification.Status.PENDING, next_attempt_at=None
-    )
+    with transaction.atomic():
+        # Locked while they are taken back: a worker extending its lease at this moment waits,
+        # then finds the row no longer its own and does not send it. Rows locked by a claim are
+        # being handed over, not stale.
+        orphaned = list(
+            Notification.objects.select_for_update(skip_locked=True)
+            .filter(expired, status=Notification.Status.SENDING)
+            .values_list("pk", flat=True)
+        )
+        if orphaned:
+            Notification.objects.filter(pk__in=orphaned).update(
+                status=Notification.Status.PENDING,
+                next_attempt_at=None,
+                lease_owner="",
+                lease_expires_at=None,
+            )
     ids = orphaned + list(
         Notification.objects.filter(status=Notification.Status.PENDING)
         .filter(

@@ -1,5 +1,6 @@
 """The outbox. Every message is first a row, written in the caller's transaction; a Celery task
-claims the row with a conditional update and sends it, so nothing is sent twice or lost."""
+claims the row with a conditional update and a lease and sends it, so nothing is lost and nothing
+is sent twice, except the one message a killed worker had in flight (see ``delivery``)."""
 
 import uuid
 
@@ -68,7 +69,13 @@ class Notification(models.Model):
     last_error = models.TextField(_("reason for failure"), blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
     next_attempt_at = models.DateTimeField(null=True, blank=True)
+    # When the current attempt was claimed (kept for the record; the lease decides staleness).
     sending_started_at = models.DateTimeField(null=True, blank=True)
+    # The lease of a row being sent: which claim holds it (a random token per claiming batch)
+    # and until when. The worker extends it before each message; the sweep takes back only rows
+    # whose lease ran out, and a worker sends only rows it still holds.
+    lease_owner = models.CharField(max_length=32, blank=True)
+    lease_expires_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(null=True, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -78,6 +85,8 @@ class Notification(models.Model):
         verbose_name_plural = _("notifications")
         indexes = [
             models.Index(fields=["status", "created_at"]),
+            # The sweep runs every few seconds: finding no expired lease must be an index probe.
+            models.Index(fields=["status", "lease_expires_at"]),
             models.Index(fields=["recipient", "channel", "read_at"]),
             models.Index(fields=["content_type", "object_id"]),
         ]

@@ -1,5 +1,7 @@
 """Queue and deliver notifications. Callers render the message; this module stores it in their
-transaction, sends it after commit, and never sends a row twice (a conditional claim)."""
+transaction and sends it after commit. A row is claimed with a conditional update and a lease
+before it is sent, so it is sent once; only a worker process killed between the relay accepting a
+message and the outcome being recorded may repeat that one message (see ``delivery``)."""
 
 import base64
 import datetime

@@ -51,7 +51,8 @@ def deliver_batch(self, notification_ids: list[int]) -> None:
 
 @shared_task(ignore_result=True)
 def requeue_stale() -> int:
-    """Queue again what waited too long (a worker died, Redis was down)."""
+    """Queue again what was left behind: rows whose worker died (their lease ran out) and rows
+    whose task never reached a worker (Redis was down). Runs every NOTIFICATION_SWEEP_SECONDS."""
     return enqueue(delivery.stale_ids())
 
 

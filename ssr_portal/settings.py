@@ -130,11 +130,19 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 REDIS_URL = env.str("REDIS_URL", default="")
 
+# Seconds a cache operation may wait for Redis; a Redis that is down is read as a cache miss
+# (core.cache), so a page answers from the database instead of waiting or failing.
+CACHE_TIMEOUT_SECONDS = env.float("CACHE_TIMEOUT_SECONDS", default=0.5)
+
 if REDIS_URL:
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.ResilientRedisCache",
             "LOCATION": REDIS_URL,
+            "OPTIONS": {
+                "socket_connect_timeout": CACHE_TIMEOUT_SECONDS,
+                "socket_timeout": CACHE_TIMEOUT_SECONDS,
+            },
         }
     }
 else:
@@ -154,15 +162,37 @@ CELERY_TASK_TIME_LIMIT = env.int("CELERY_TASK_TIME_LIMIT", default=300)
 CELERY_TASK_SOFT_TIME_LIMIT = env.int("CELERY_TASK_SOFT_TIME_LIMIT", default=240)
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# A request hands work to the broker after its commit (core.queue.hand_over); the work is in the
+# database first, so a broker that is down must fail the publish fast, never hold the request:
+# a beat sweep queues it again when the broker is back.
+BROKER_TIMEOUT_SECONDS = env.float("CELERY_BROKER_TIMEOUT_SECONDS", default=1.0)
+CELERY_BROKER_CONNECTION_TIMEOUT = BROKER_TIMEOUT_SECONDS
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": BROKER_TIMEOUT_SECONDS,
+    "socket_timeout": BROKER_TIMEOUT_SECONDS,
+    # kombu's own connection retries (retry=False turns off only the publish's): one more try
+    # after 0.2 s instead of a 2 s sleep, so a publish to a broker that is down fails at once.
+    "max_retries": 1,
+    "interval_start": 0.2,
+    "interval_step": 0.2,
+}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_TIMEOUT_SECONDS
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A late-acknowledged task whose worker process died (killed, out of memory) goes back to the
+# queue instead of being lost. Every acks_late task is idempotent by database state (invoice
+# documents, picture PDFs, the outbox's claimed rows, forum access), so running one again is safe.
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_TIMEZONE = "Europe/Stockholm"
 CELERY_TASK_DEFAULT_QUEUE = env.str("CELERY_TASK_DEFAULT_QUEUE", default="celery")
+# How often beat takes back notifications whose worker died (expired leases, see below).
+NOTIFICATION_SWEEP_SECONDS = env.float("NOTIFICATION_SWEEP_SECONDS", default=5.0)
 CELERY_BEAT_SCHEDULE = {
     "requeue-stale-notifications": {
         "task": "notifications.tasks.requeue_stale",
-        "schedule": 60.0,
+        "schedule": NOTIFICATION_SWEEP_SECONDS,
     },
     "escalate-activation-alerts": {"task": "incidents.tasks.escalate_alerts", "schedule": 60.0},
+    "requeue-picture-pdfs": {"task": "incidents.tasks.requeue_picture_pdfs", "schedule": 60.0},
     "remind-overdue-reports": {
         "task": "incidents.tasks.remind_overdue_reports",
         "schedule": 300.0,
@@ -275,6 +305,8 @@ DEFAULT_FROM_EMAIL = env.str(
     "DEFAULT_FROM_EMAIL", default="Samverkan Stockholmsregionen <noreply@localhost>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# Seconds the SMTP connection waits on the relay at each step; must stay below the lease.
+EMAIL_TIMEOUT = env.float("EMAIL_TIMEOUT", default=10.0)
 
 # --- SMS ------------------------------------------------------------------------------------
 
@@ -287,12 +319,28 @@ SMS_BACKEND = env.str(
 SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
 SMS_SENDER = env.str("SMS_SENDER", default="SSR")
+# Seconds the HTTP gateway may take to connect and to answer; must stay below the lease.
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
 
 # --- Notifications --------------------------------------------------------------------------
 
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
-# Rows left pending or sending this long are queued again (a worker died, Redis was down).
+# Rows left pending this long are queued again (their task never reached a worker: Redis was
+# down), and so are rows being sent that hold no lease (claimed by a release before leases).
 NOTIFICATION_STALE_SECONDS = env.int("NOTIFICATION_STALE_SECONDS", default=120)
+# A worker holds the rows it is sending for this long, extended before each message; the sweep
+# takes back only rows whose lease ran out. A dead worker's messages go out again within the
+# lease plus the sweep period plus a send (20 + 5 s by default, under 30 s). A message must not
+# outlive the lease, so the lease allows two full network timeouts per message.
+NOTIFICATION_LEASE_SECONDS = env.int("NOTIFICATION_LEASE_SECONDS", default=20)
+if 2 * max(EMAIL_TIMEOUT, SMS_GATEWAY_TIMEOUT) > NOTIFICATION_LEASE_SECONDS:
+    raise ImproperlyConfigured(
+        "NOTIFICATION_LEASE_SECONDS must be at least twice EMAIL_TIMEOUT and SMS_GATEWAY_TIMEOUT "
+        "(a message must not outlive its lease)."
+    )
+# A published situation picture still without its PDF this long is queued again (its task was
+# lost: the broker was down at publication, or the worker died).
+PICTURE_PDF_STALE_SECONDS = env.int("PICTURE_PDF_STALE_SECONDS", default=120)
 # How long an acknowledgement link in an alert is valid.
 ACKNOWLEDGEMENT_LINK_HOURS = env.int("ACKNOWLEDGEMENT_LINK_HOURS", default=48)
 
@@ -309,6 +357,14 @@ SELLER = {
     "reference": env.str("SELLER_REFERENCE", default="Samverkan Stockholmsregionen"),
 }
 INVOICE_DUE_DAYS = env.int("INVOICE_DUE_DAYS", default=30)
+# The sweep queues the documents (PDF, XML, e-mail) again for invoices issued longer ago than the
+# grace period that still lack one, or whose file is gone from storage.
+INVOICE_DOCUMENT_SWEEP_SECONDS = env.int("INVOICE_DOCUMENT_SWEEP_SECONDS", default=120)
+INVOICE_DOCUMENT_GRACE_SECONDS = env.int("INVOICE_DOCUMENT_GRACE_SECONDS", default=300)
+CELERY_BEAT_SCHEDULE["sweep-invoice-documents"] = {
+    "task": "membership.tasks.sweep_invoice_documents",
+    "schedule": float(INVOICE_DOCUMENT_SWEEP_SECONDS),
+}
 # VAT category per actor kind (Peppol/EN 16931 codes); "O" = outside the scope of VAT. Set as
 # e.g. VAT_CATEGORIES=other=O,port=O. Only "O" is supported until the finance function confirms
 # another treatment (category E would need the seller's VAT number on every invoice).
@@ -340,8 +396,8 @@ if not DEBUG:
     # Behind a TLS-terminating proxy (nginx, a load balancer) set USE_X_FORWARDED_PROTO=on.
     if env.bool("USE_X_FORWARDED_PROTO", default=False):
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-    # /healthz is probed over plain HTTP inside the container network.
-    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    # /healthz and /healthz/ready are probed over plain HTTP inside the container network.
+    SECURE_REDIRECT_EXEMPT = [r"^healthz(/ready)?$"]
 
 # Content-Security-Policy without 'unsafe-inline': every script and style is a file of our own.
 CONTENT_SECURITY_POLICY = {

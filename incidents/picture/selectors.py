@@ -93,3 +93,16 @@ def municipality_impacts(pictures_snapshot: list[dict]) -> dict[str, str]:
             if level and IMPACT_ORDER.get(level, -1) > IMPACT_ORDER.get(impacts.get(code, ""), -1):
                 impacts[code] = level
     return impacts
+
+
+def pictures_without_pdf(
+    *, published_before: datetime.datetime, published_after: datetime.datetime, limit: int
+) -> list[int]:
+    """Published pictures whose PDF is still missing, oldest first (the beat sweep's work)."""
+    return list(
+        SituationPicture.objects.filter(
+            pdf="", published_at__lt=published_before, published_at__gte=published_after
+        )
+        .order_by("published_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )

@@ -8,6 +8,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from core.queue import hand_over
 from core.rules import require
 
 from .. import alerts
@@ -96,5 +97,7 @@ def picture_publish(
         % {"audience": picture.get_audience_display(), "version": picture.version},
     )
     alerts.picture_published(picture)
-    transaction.on_commit(lambda: render_picture_pdf.delay(picture.pk))
+    # The picture without its PDF is the work: if the broker is down now, the beat sweep
+    # (incidents.tasks.requeue_picture_pdfs) queues it again later.
+    hand_over(render_picture_pdf, picture.pk)
     return picture

@@ -13,9 +13,11 @@ from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
+from core import idempotency
 from core.audit import audited
 from core.models import AuditEvent
 from core.pages import apply_errors
+from core.queue import publish
 
 from .. import selectors as incident_selectors
 from ..access import require_coordinator, viewable_incident
@@ -101,16 +103,26 @@ def picture_publish(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         initial={"summary": latest["full"].summary if "full" in latest else ""},
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.picture_publish(
-                incident=incident, published_by=request.user, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("The situation picture was published."))
-            return redirect("incidents:picture", pk=incident.pk)
+
+    def answer() -> HttpResponse:
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.picture_publish(
+                    incident=incident, published_by=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, _("The situation picture was published."))
+                return redirect("incidents:picture", pk=incident.pk)
+        return _publish_form(request, incident, form, since)
+
+    if request.method == "POST":  # a repeated submit must not publish a second version
+        return idempotency.once(request, answer)
+    return answer()
+
+
+def _publish_form(request: HttpRequest, incident, form: PictureForm, since) -> HttpResponse:
     return render(
         request,
         "incidents/picture/picture_publish.html",
@@ -133,7 +145,9 @@ def picture_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     picture = get_object_or_404(SituationPicture.objects.select_related("incident"), pk=pk)
     viewable_incident(request, picture.incident_id)
     if not picture.pdf:
-        render_picture_pdf.delay(picture.pk)
+        # Rendered at once when Celery is eager; else queued once (a broker that is down is
+        # not waited for: the beat sweep queues it again) and the page says it is on its way.
+        publish(render_picture_pdf, picture.pk)
         picture.refresh_from_db()
     if not picture.pdf:
         return render(

@@ -53,6 +53,7 @@ class EmailChannel(Channel):
             subject=notification.subject,
             body=secrets.fill(notification, notification.body),
             to=[notification.address],
+            # The row's uid: the same on every retry and reclaim, so a repeat can be dropped.
             headers={"Message-ID": f"<{notification.uid}@ssr-portal>"},
             connection=connection or get_connection(),
         )

@@ -32,8 +32,10 @@ class ConsoleSmsBackend:
 class HttpSmsGateway:
     """A plain HTTP SMS gateway: POST JSON {from, to, message, reference} with a bearer token.
 
-    Configured by SMS_GATEWAY_URL, SMS_GATEWAY_TOKEN and SMS_SENDER. 4xx answers are permanent,
-    5xx answers and network errors transient.
+    Configured by SMS_GATEWAY_URL, SMS_GATEWAY_TOKEN, SMS_SENDER and SMS_GATEWAY_TIMEOUT (kept
+    below the outbox's lease). ``reference`` is the row's uid, the same on every retry, so the
+    gateway can drop a repeat. 4xx answers are permanent, 5xx answers and network errors
+    transient.
     """
 
     def __init__(self) -> None:
@@ -47,7 +49,7 @@ class HttpSmsGateway:
                 self.url,
                 json={"from": self.sender, "to": to, "message": text, "reference": reference},
                 headers={"Authorization": f"Bearer {self.token}"},
-                timeout=10,
+                timeout=settings.SMS_GATEWAY_TIMEOUT,
             )
         except requests.RequestException as exc:
             raise TransientError(f"SMS gateway: {exc}") from exc

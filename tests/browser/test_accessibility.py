@@ -176,6 +176,7 @@ PAGES: dict[str, tuple[dict, tuple, dict]] = {
 
 EXCLUDED = {
     "healthz": "JSON for load balancers, not a page",
+    "healthz_ready": "JSON for load balancers, not a page",
     "logout": "POST-only (log out)",
     "logout_everywhere": "POST-only (log out on every device)",
     "set_language": "POST-only (language switch; its form is in every page's footer)",

@@ -170,10 +170,11 @@ def test_the_credit_note_documents_are_made_by_the_worker_after_commit(
     assert response.url == reverse("membership:invoice_detail", args=[note.pk])
     assert not note.pdf and not note.xml  # nothing is rendered inside the request
     task = produce_invoice_documents
-    with mock.patch.object(task, "delay", wraps=task.delay) as delay:
+    with mock.patch.object(task, "apply_async", wraps=task.apply_async) as apply_async:
         for callback in callbacks:
             callback()  # queues the invoices' document task (run eagerly in the tests)
-    delay.assert_called_once_with(note.pk)
+    apply_async.assert_called_once()
+    assert apply_async.call_args.args[0] == (note.pk,)
     note.refresh_from_db()
     assert note.pdf.open("rb").read().startswith(b"%PDF") and note.xml
 

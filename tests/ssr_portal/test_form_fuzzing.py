@@ -27,6 +27,7 @@ EXAMPLES = 8
 # Pages that are not forms people fill in, or that act at once on a GET (nothing to post).
 NOT_FORMS = {
     "healthz",
+    "healthz_ready",
     "logout",
     "set_language",
     "login",  # fuzzed separately: generated passwords would lock the account (by design)

@@ -1,9 +1,11 @@
 """Write <invoice number>.pdf and <invoice number>.xml for every invoice and credit note of a
-year (for the finance system or an archive); makes any document that is still missing."""
+year (for the finance system or an archive); makes any document that is still missing or gone
+from storage (same number, same content). Exits with an error naming the invoices whose documents
+could not be made, after writing all the others."""
 
 from pathlib import Path
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from membership.invoicing import invoice_files_export
 
@@ -18,6 +20,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, year: int, dir: str, verbosity: int = 1, **options):
-        written = invoice_files_export(year=year, directory=Path(dir))
+        written, failed = invoice_files_export(year=year, directory=Path(dir))
         if verbosity:
             self.stdout.write(f"Wrote {written} file(s) to {dir}.")
+        if failed:
+            raise CommandError(
+                f"The documents of {len(failed)} invoice(s) could not be made now "
+                f"({', '.join(failed)}); the rest were written. Run the export again later."
+            )
