@@ -30,7 +30,7 @@ class ActorFunctionInline(SecretariatPermissions, admin.TabularInline):
 class ActorAdmin(SecretariatAdmin):
     list_display = ["name", "short_name", "kind", "municipality_code", "cluster", "membership_type"]
     list_filter = ["kind", "cluster", "membership_type"]
-    search_fields = ["name", "short_name", "org_number", "municipality_code"]
+    search_fields = ["name", "short_name", "org_number", "municipality_code", "alert_email"]
     list_select_related = ["cluster"]
     autocomplete_fields = ["rescue_service"]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}

@@ -51,6 +51,9 @@ class ActorForm(forms.ModelForm):
             "phone",
             "email",
             "website",
+            "alert_label",
+            "alert_email",
+            "alert_phone",
         ]
         widgets = {
             "member_since": DateInput(),
@@ -61,6 +64,13 @@ class ActorForm(forms.ModelForm):
     def clean_org_number(self) -> str:
         value = self.cleaned_data["org_number"].strip()
         return normalize_org_number(value) if value else ""
+
+    def clean_alert_phone(self) -> str:
+        # One space between groups, like the numbers people type and the registry shows.
+        return " ".join(self.cleaned_data["alert_phone"].split())
+
+    def clean_alert_email(self) -> str:
+        return self.cleaned_data["alert_email"].strip().lower()
 
     def clean(self):
         cleaned = super().clean()

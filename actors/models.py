@@ -120,6 +120,22 @@ class Actor(models.Model):
     )
     email = models.EmailField(_("public e-mail"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    # The 24/7 alert address: where the actor is reached when its seats are vacant, its people
+    # do not answer, or it has no seat at all (an affected municipality). Kept by the secretariat.
+    alert_label = models.CharField(
+        _("24/7 alert address, name"),
+        max_length=100,
+        blank=True,
+        help_text=_("Who answers there, e.g. TiB (tjänsteman i beredskap) or Funktionsbrevlåda."),
+    )
+    alert_email = models.EmailField(_("24/7 alert e-mail"), blank=True)
+    alert_phone = models.CharField(
+        _("24/7 alert phone"),
+        max_length=30,
+        blank=True,
+        validators=[validate_phone_number],
+        help_text=_("A mobile phone that takes SMS, staffed around the clock."),
+    )
 
     history = HistoricalRecords()
 
@@ -162,6 +178,15 @@ class Actor(models.Model):
     @property
     def is_municipality(self) -> bool:
         return self.kind == self.Kind.MUNICIPALITY
+
+    @property
+    def has_alert_address(self) -> bool:
+        return bool(self.alert_email or self.alert_phone)
+
+    @property
+    def alert_address_label(self) -> str:
+        """What the board and messages call the 24/7 address ("TiB", "Funktionsbrevlåda")."""
+        return self.alert_label or str(_("24/7 alert address"))
 
     @property
     def is_associated(self) -> bool:

@@ -23,10 +23,26 @@ class IncidentsConfig(AppConfig):
             label=_("Activation alerts"),
             mandatory_channels=("email", "sms", "portal"),
         )
+        # A signal wakes the RSIB on duty (or the fallback): no channel can be switched off.
+        register_kind(
+            "signal_alert",
+            label=_("Signals of a need for collaboration"),
+            mandatory_channels=("email", "sms", "portal"),
+        )
         register_kind("report_reminder", label=_("Report reminders"))
         register_kind("picture_published", label=_("New situation picture"))
         register_kind("direction_issued", label=_("Directions"), mandatory_channels=("portal",))
         register_kind("joint_message_approved", label=_("Joint messages"))
+        register_kind(
+            "joint_message_cosign",
+            label=_("Joint messages awaiting my signature"),
+            mandatory_channels=("portal",),
+        )
+        register_kind(
+            "incident_deactivated",
+            label=_("Deactivation of joint mode"),
+            mandatory_channels=("email", "portal"),
+        )
 
 
 def _sync_incident_access(sender, user_ids: set[int], **kwargs) -> None:

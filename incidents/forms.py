@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import URLValidator
 from django.utils.translation import gettext_lazy as _
 
 from actors.models import Actor
@@ -63,6 +64,25 @@ class ActivationForm(forms.Form):
     municipalities = municipalities_field()
     reporting_interval_minutes = forms.IntegerField(
         label=_("Reporting rhythm (minutes)"), min_value=15, max_value=24 * 60, initial=120
+    )
+    meets_at = forms.DateTimeField(
+        label=_("First meeting"),
+        required=False,
+        widget=DateTimeInput(),
+        help_text=_("When the activated forums first meet; the alert says so."),
+    )
+    meeting_place = forms.CharField(
+        label=_("Meeting place"),
+        max_length=300,
+        required=False,
+        help_text=_("Where they meet in person, e.g. the address of the staff room."),
+    )
+    meeting_link = forms.URLField(
+        label=_("Virtual meeting room"),
+        required=False,
+        assume_scheme="https",
+        validators=[URLValidator(schemes=["http", "https"])],
+        help_text=_("A link to the virtual room (https://…)."),
     )
     wis_link = forms.URLField(label=_("WIS space"), required=False, assume_scheme="https")
     is_exercise = forms.BooleanField(label=_("This is an exercise"), required=False)

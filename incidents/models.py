@@ -4,6 +4,7 @@ Reports, published pictures and the incident log are append-only: a correction i
 """
 
 from django.conf import settings
+from django.core.validators import URLValidator
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -86,6 +87,14 @@ class Incident(models.Model):
     )
     is_exercise = models.BooleanField(_("exercise"), default=False)
     wis_link = models.URLField(_("WIS space"), blank=True)
+    # The first meeting of the activated forums, told in the activation alert.
+    meets_at = models.DateTimeField(_("first meeting"), null=True, blank=True)
+    meeting_place = models.CharField(_("meeting place"), max_length=300, blank=True)
+    meeting_link = models.URLField(
+        _("virtual meeting room"),
+        blank=True,
+        validators=[URLValidator(schemes=["http", "https"])],
+    )
     affected_municipalities = models.ManyToManyField(
         Actor, verbose_name=_("affected municipalities"), related_name="+", blank=True
     )
@@ -177,6 +186,9 @@ class Signal(models.Model):
     incident = models.ForeignKey(
         Incident, on_delete=models.SET_NULL, null=True, blank=True, related_name="signals"
     )
+    # When the signal went to the fallback (the RKK on duty and the secretariat's duty address):
+    # at once when no RSIB was on duty, else when nobody had seen it in time. Set once.
+    escalated_at = models.DateTimeField(_("sent to the fallback"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -188,9 +200,69 @@ class Signal(models.Model):
     def __str__(self) -> str:
         return f"{self.actor}: {self.what[:60]}"
 
+    def get_absolute_url(self) -> str:
+        return reverse("incidents:signal_detail", args=[self.pk])
+
     @property
     def is_new(self) -> bool:
         return self.status == self.Status.NEW
+
+
+class SignalReceipt(models.Model):
+    """One line of a signal's receipt list: someone it was sent to (the RSIB on duty; as the
+    fallback the RKK on duty and the secretariat's duty address) or someone who opened it in the
+    portal unasked, and when and how they saw it."""
+
+    class Role(models.TextChoices):
+        RSIB = "rsib", _("RSIB on duty")
+        RKK = "rkk", _("RKK on duty")
+        SECRETARIAT = "secretariat", _("Secretariat duty officer")
+
+    class Via(models.TextChoices):
+        EMAIL = "email", _("E-mail link")
+        SMS = "sms", _("SMS link")
+        PORTAL = "portal", _("In the portal")
+
+    signal = models.ForeignKey(Signal, on_delete=models.CASCADE, related_name="receipts")
+    # One line per recipient: "rsib:<person id>", "rkk:<person id>", "secretariat:duty" (the
+    # duty address), "secretariat:<person id>" or "user:<user id>" (opened it in the portal).
+    key = models.CharField(max_length=40)
+    role = models.CharField(_("role"), max_length=12, choices=Role.choices)
+    person = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    # The duty address (e-mail and phone) when the line is not a person.
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    # Empty: not alerted (opened the signal in the portal on their own).
+    alerted_at = models.DateTimeField(_("alerted"), null=True, blank=True)
+    fallback = models.BooleanField(_("fallback"), default=False)
+    seen_at = models.DateTimeField(_("seen"), null=True, blank=True)
+    seen_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    seen_via = models.CharField(_("seen via"), max_length=10, choices=Via.choices, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["signal", "pk"]
+        verbose_name = _("signal receipt")
+        verbose_name_plural = _("signal receipts")
+        constraints = [
+            models.UniqueConstraint(fields=["signal", "key"], name="signal_receipt_unique_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.signal_id}: {self.key}"
+
+    @property
+    def who(self) -> str:
+        """The name shown in the receipt list."""
+        if self.person_id:
+            return self.person.full_name
+        if self.seen_by_id and not self.address:
+            return self.seen_by.get_full_name() or self.seen_by.get_username()
+        return str(_("The secretariat's duty address"))
 
 
 class LogEntry(models.Model):
@@ -222,7 +294,11 @@ class ActorStatus(models.Model):
     """An actor's status in an incident; the newest row is the current one (history kept)."""
 
     class Status(models.TextChoices):
+        # Alerted, acknowledged and reporting follow by themselves (activation, the first
+        # acknowledgement for the actor, its first report); the others are set by hand.
         ALERTED = "alerted", _("Alerted")
+        ACKNOWLEDGED = "acknowledged", _("Acknowledged")
+        REPORTING = "reporting", _("Reporting")
         STANDING_BY = "standing_by", _("Standing by")
         ACTIVE = "active", _("Active")
         UNABLE = "unable", _("Unable")
@@ -536,3 +612,53 @@ class SeatAlert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident}: {self.seat_id}"
+
+
+class ActorAlert(models.Model):
+    """The alert of an involved actor at its 24/7 address (its duty officer or functional
+    mailbox): sent when no seat holder can be reached (a vacant seat, nobody with a contact
+    path), when the actor has no seat (an affected municipality), or when its people stay silent
+    past the escalation time. The addresses used are kept as they were."""
+
+    class Reason(models.TextChoices):
+        NO_SEAT = "no_seat", _("No seat in the activated forums")
+        VACANT = "vacant", _("Seat vacant or nobody reachable")
+        SILENT = "silent", _("No acknowledgement from its people")
+
+    class Via(models.TextChoices):
+        DUTY = "duty", _("Link to the 24/7 address")
+        PORTAL = "portal", _("In the portal")
+
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="actor_alerts")
+    actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="+")
+    reason = models.CharField(_("reason"), max_length=10, choices=Reason.choices)
+    label = models.CharField(_("answered by"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    alerted_at = models.DateTimeField(auto_now_add=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # A person when acknowledged in the portal; the name typed on the link's page otherwise.
+    acknowledged_by = models.ForeignKey(
+        Person, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    acknowledged_name = models.CharField(_("acknowledged by"), max_length=100, blank=True)
+    acknowledged_via = models.CharField(max_length=10, choices=Via.choices, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["incident", "pk"]
+        verbose_name = _("actor alert")
+        verbose_name_plural = _("actor alerts")
+        constraints = [
+            models.UniqueConstraint(fields=["incident", "actor"], name="actor_alert_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id}: {self.actor_id}"
+
+    @property
+    def acknowledged_who(self) -> str:
+        if self.acknowledged_by_id:
+            return self.acknowledged_by.full_name
+        return self.acknowledged_name or self.label

@@ -91,11 +91,43 @@ def user_actors(user: Any) -> list[Actor]:
 
 
 def expected_actors(incident: Incident) -> list[Actor]:
-    """Every actor that fills a seat in the incident's activated forums (they report); a
-    constant number of queries whatever the number of forums."""
+    """The involved actors, who are alerted and report: every actor that fills a seat in the
+    incident's activated forums, and the affected municipalities chosen at activation (seat or
+    not). A constant number of queries whatever the number of forums."""
     seats = Seat.objects.filter(forum__incidents=incident).select_related("actor")
     actors = {actor.pk: actor for actor in seat_actors(seats)}
+    for municipality in incident.affected_municipalities.all():
+        actors.setdefault(municipality.pk, municipality)
     return sorted(actors.values(), key=lambda a: a.name)
+
+
+def municipality_people(incident: Incident) -> list[tuple[Person, Actor]]:
+    """The people of the affected municipalities, with the municipality each speaks for: those
+    it employs and those holding or deputising for one of its functions today (the people who
+    speak for it in the portal, as ``user_actors`` has it). They see the incident, report for
+    their municipality and receive its directions and pictures. Two queries."""
+    municipalities = {m.pk: m for m in incident.affected_municipalities.all()}
+    if not municipalities:
+        return []
+    found: dict[int, tuple[Person, Actor]] = {}
+    for person in Person.objects.filter(
+        actor_id__in=municipalities, anonymised_at__isnull=True
+    ).order_by("last_name", "first_name", "pk"):
+        found[person.pk] = (person, municipalities[person.actor_id])
+    for assignment in (
+        Assignment.objects.filter(
+            current_assignments_q(timezone.localdate()),
+            actor_function__actor_id__in=municipalities,
+            person__anonymised_at__isnull=True,
+        )
+        .select_related("person", "actor_function")
+        .order_by("person__last_name", "person__first_name", "pk")
+    ):
+        found.setdefault(
+            assignment.person_id,
+            (assignment.person, municipalities[assignment.actor_function.actor_id]),
+        )
+    return list(found.values())
 
 
 def latest_reports(incident: Incident) -> QuerySet[SituationReport]:

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from django.contrib.auth.models import Permission
+from django.core.validators import URLValidator
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
@@ -19,7 +20,7 @@ from forums.models import Forum, Mode
 from forums.selectors import forum_seats, resolve_seats
 from forums.services import forum_mode_set
 
-from . import alerts, selectors
+from . import alerts, reach, selectors, signal_alerts
 from .models import (
     ActorStatus,
     Direction,
@@ -60,6 +61,9 @@ def signal_create(
         is_exercise=is_exercise,
     )
     signal.municipalities.set(municipalities)
+    # The RSIB on duty (or the fallback) is alerted in the same transaction: no signal without
+    # its alert, and the alert goes after commit.
+    signal_alerts.signal_alert(signal)
     return signal
 
 
@@ -68,20 +72,28 @@ def signal_dismiss(*, signal: Signal, by: Any) -> Signal:
     require(signal.status == Signal.Status.NEW, _("The signal has already been handled."))
     signal.status = Signal.Status.DISMISSED
     signal.save(update_fields=["status"])
+    signal_alerts.signal_seen_in_portal(signal=signal, user=by)  # dismissing it is seeing it
     return signal
 
 
 def _incident_forum_users(incident: Incident) -> set[int]:
+    """Seat holders and deputies of the activated forums, and the people of the affected
+    municipalities (those who speak for them: see ``selectors.municipality_people``)."""
     seats = []
     for forum in incident.activated_forums.all():
         seats.extend(forum_seats(forum))
-    return {a.person.user_id for r in resolve_seats(seats) for a in r.people if a.person.user_id}
+    users = {a.person.user_id for r in resolve_seats(seats) for a in r.people if a.person.user_id}
+    users.update(
+        person.user_id for person, _m in selectors.municipality_people(incident) if person.user_id
+    )
+    return users
 
 
 @transaction.atomic
 def incident_access_sync(*, incidents: Iterable[Incident] | None = None) -> tuple[int, int]:
     """Grant ``view_incident`` to the seat holders and deputies of each incident's activated
-    forums, withdraw it from everyone else (the secretariat and on-duty RSIB/RKK see all)."""
+    forums and to the affected municipalities' people, withdraw it from everyone else (the
+    secretariat and on-duty RSIB/RKK see all)."""
     permission = Permission.objects.get(
         content_type__app_label="incidents", codename="view_incident"
     )
@@ -152,6 +164,9 @@ def incident_activate(
     wis_link: str = "",
     reporting_interval_minutes: int = 120,
     signal: Signal | None = None,
+    meets_at: datetime.datetime | None = None,
+    meeting_place: str = "",
+    meeting_link: str = "",
 ) -> Incident:
     """The RSIB activates joint mode: the chosen forums switch to their activated form, their
     actors are alerted, their seat holders get access, and the prepared direction (if any) is
@@ -163,6 +178,8 @@ def incident_activate(
     forums = list(forums)
     require(bool(forums), _("Choose at least one forum to activate."))
     require(bool(title.strip()), _("Give the incident a title."))
+    if meeting_link:
+        URLValidator(schemes=["http", "https"])(meeting_link)  # read by people from the alert
     if signal is not None:
         # Locked and read again: two activations of one signal at once (a double click, the
         # RSIB and the secretariat together) wait for each other, and the second one stops here.
@@ -176,6 +193,9 @@ def incident_activate(
         is_exercise=is_exercise or bool(signal and signal.is_exercise),
         wis_link=wis_link,
         reporting_interval_minutes=reporting_interval_minutes,
+        meets_at=meets_at,
+        meeting_place=meeting_place.strip(),
+        meeting_link=meeting_link,
         prepared_direction=prepared_direction,
         action_plan=prepared_direction.action_plan if prepared_direction else "",
         checklist=prepared_direction.checklist if prepared_direction else "",
@@ -194,6 +214,7 @@ def incident_activate(
     _alert_actors(incident, activated_by)
     incident_access_sync(incidents=[incident])
     alerts.alert_seats(incident)
+    reach.alert_duty_addresses(incident)
     log(
         incident,
         activated_by,
@@ -226,6 +247,7 @@ def incident_forums_change(*, incident: Incident, forums: Iterable[Forum], by: A
     _alert_actors(incident, by)
     incident_access_sync(incidents=[incident])
     alerts.alert_seats(incident)
+    reach.alert_duty_addresses(incident)
     added, removed = forums - before, before - forums
     log(
         incident,
@@ -252,6 +274,7 @@ def incident_deactivate(*, incident: Incident, by: Any) -> Incident:
     incident.save(update_fields=["status", "deactivated_at"])
     _set_forum_modes(incident.activated_forums.all())
     log(incident, by, "deactivated", _("Joint mode deactivated."))
+    alerts.deactivated(incident)
     return incident
 
 
@@ -316,6 +339,39 @@ def _may_act_for(user: Any, actor: Actor) -> bool:
     return selectors.can_coordinate(user) or actor in selectors.user_actors(user)
 
 
+# Statuses that follow by themselves, in their order; any other was set by hand and stays.
+AUTOMATIC_STATUSES = [
+    ActorStatus.Status.ALERTED,
+    ActorStatus.Status.ACKNOWLEDGED,
+    ActorStatus.Status.REPORTING,
+]
+
+
+@transaction.atomic
+def actor_status_advance(
+    *, incident: Incident, actor: Actor, to: str, by: Any = None
+) -> ActorStatus | None:
+    """Move an actor's status forward by itself: alerted → acknowledged (its first
+    acknowledgement) → reporting (its first report). Never backwards, and never over a status
+    the RSIB or the actor set by hand (standing by, active, unable, not involved): None then."""
+    # The incident row orders the advances of one incident (report_submit holds it already).
+    locked = Incident.objects.select_for_update().only("status").get(pk=incident.pk)
+    if not locked.is_active:
+        return None
+    current = (
+        ActorStatus.objects.filter(incident=incident, actor=actor)
+        .order_by("-set_at", "-pk")
+        .values_list("status", flat=True)
+        .first()
+    )
+    if current is not None and (
+        current not in AUTOMATIC_STATUSES
+        or AUTOMATIC_STATUSES.index(current) >= AUTOMATIC_STATUSES.index(to)
+    ):
+        return None
+    return ActorStatus.objects.create(incident=incident, actor=actor, status=to, set_by=by)
+
+
 @transaction.atomic(durable=True)
 def actor_status_set(*, incident: Incident, actor: Actor, status: str, by: Any) -> ActorStatus:
     require(incident.is_active, _("The incident is not activated."))
@@ -346,6 +402,9 @@ def report_submit(
     )
     report.full_clean()
     report.save()
+    actor_status_advance(
+        incident=incident, actor=actor, to=ActorStatus.Status.REPORTING, by=submitted_by
+    )
     log(
         incident,
         submitted_by,
@@ -436,6 +495,7 @@ def message_draft(
     log(
         incident, by, "message", _("Joint message drafted for %(group)s.") % {"group": target_group}
     )
+    alerts.cosign_requested(message)
     return message
 
 

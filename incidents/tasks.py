@@ -79,3 +79,13 @@ def remind_overdue_reports() -> int:
     from .alerts import remind_overdue
 
     return remind_overdue()
+
+
+@shared_task(ignore_result=True)
+def escalate_signals() -> int:
+    """Every 30 seconds: send signals nobody has seen in SIGNAL_ESCALATE_MINUTES to the RKK on
+    duty and the secretariat's duty address (see signal_alerts.escalate_signals; each signal is
+    claimed once, so a repeated run sends nothing twice)."""
+    from .signal_alerts import escalate_signals as escalate
+
+    return escalate()

@@ -10,6 +10,11 @@ urlpatterns = [
     path("handelser/", views.incident_list, name="incident_list"),
     path("handelser/signalera/", views.signal_create, name="signal_create"),
     path("handelser/signaler/<int:pk>/", views.signal_detail, name="signal_detail"),
+    path(
+        "handelser/signaler/kvittera/<str:token>/",
+        views.signal_acknowledge,
+        name="signal_acknowledge",
+    ),
     path("handelser/aktivera/", views.incident_activate, name="incident_activate"),
     path("handelser/register/", views.register, name="register"),
     path("handelser/register.csv", views.register_csv, name="register_csv"),

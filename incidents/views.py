@@ -4,6 +4,7 @@ picture: picture/views.py; the on-call roster: roster/views.py)."""
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,7 +21,7 @@ from core.access import secretariat_required
 from core.audit import audited
 from core.csv_export import csv_response
 from core.models import AuditEvent
-from core.pages import confirm_page, form_page
+from core.pages import apply_errors, confirm_page, form_page
 from core.params import int_param, year_param
 
 from . import selectors, services
@@ -70,27 +71,73 @@ def incident_list(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def signal_create(request: HttpRequest) -> HttpResponse:
+    """The signal form says who will receive the signal now (the RSIB on duty by name, or the
+    fallback when the roster has a gap); the signaller lands on the signal's page, which shows
+    who was alerted and who has seen it."""
+    from .signal_alerts import recipients_now
+
     actors = selectors.user_actors(request.user)
     actor = actors[0] if actors else None
     if actor is None:
         messages.error(request, _("Your login is not linked to an actor; contact the secretariat."))
         return redirect("incidents:incident_list")
-    return form_page(
-        request,
-        form=SignalForm(request.POST or None),
-        title=_("Signal a need for collaboration"),
-        save=lambda data: services.signal_create(actor=actor, signalled_by=request.user, **data),
-        success_url=reverse("incidents:incident_list"),
-        success_message=_("Your signal was sent to the RSIB on duty."),
-        cancel_url=reverse("incidents:incident_list"),
-    )
+    form = SignalForm(request.POST or None)
+
+    def answer() -> HttpResponse:
+        if request.method == "POST" and form.is_valid():
+            try:
+                signal = services.signal_create(
+                    actor=actor, signalled_by=request.user, **form.cleaned_data
+                )
+            except ValidationError as exc:
+                apply_errors(form, exc)
+            else:
+                receipts = list(signal.receipts.select_related("person"))
+                rsib = [r for r in receipts if r.role == r.Role.RSIB]
+                if rsib:
+                    text = _("Your signal was sent to %(name)s, the RSIB on duty.") % {
+                        "name": rsib[0].person.full_name
+                    }
+                elif receipts:
+                    text = _(
+                        "No RSIB is on duty: your signal was sent to the RKK on duty and the "
+                        "secretariat's duty officer."
+                    )
+                else:
+                    text = _("Your signal was saved, but nobody could be alerted: call the RSIB.")
+                messages.success(request, text)
+                return redirect(signal)
+        return render(
+            request,
+            "incidents/signal_form.html",
+            {
+                "form": form,
+                "recipients": recipients_now(),
+                "idempotency_key": idempotency.new_key(),
+            },
+            status=400 if form.is_bound and form.errors else 200,
+        )
+
+    if request.method == "POST":
+        return idempotency.once(request, answer)  # a repeated submit signals once
+    return answer()
 
 
 @require_http_methods(["GET", "POST"])
 def signal_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    require_coordinator(request)
-    signal = get_object_or_404(Signal.objects.select_related("actor", "signalled_by"), pk=pk)
+    """The coordinators' page to assess a signal (opening it counts as seen), and the
+    signaller's page to follow it: who was alerted, who has seen it and when."""
+    from .signal_alerts import receipts, signal_seen_in_portal
+
+    signal = get_object_or_404(
+        Signal.objects.select_related("actor", "signalled_by", "incident"), pk=pk
+    )
+    coordinator = selectors.can_coordinate(request.user)
+    if not coordinator and signal.signalled_by_id != request.user.pk:
+        raise PermissionDenied
     if request.method == "POST":
+        if not coordinator:
+            raise PermissionDenied
         try:
             services.signal_dismiss(signal=signal, by=request.user)
         except ValidationError as exc:
@@ -98,7 +145,72 @@ def signal_detail(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The signal was dismissed."))
         return redirect("incidents:incident_list")
-    return render(request, "incidents/signal_detail.html", {"signal": signal})
+    if coordinator:
+        signal_seen_in_portal(signal=signal, user=request.user)
+    return render(
+        request,
+        "incidents/signal_detail.html",
+        {
+            "signal": signal,
+            "receipts": receipts(signal),
+            "coordinator": coordinator,
+            "municipalities": list(signal.municipalities.all()),
+        },
+    )
+
+
+def _signal_ack_result(request: HttpRequest, heading: str, text: str, *, status: int = 200):
+    return render(
+        request, "incidents/ack_result.html", {"heading": heading, "text": text}, status=status
+    )
+
+
+@login_not_required
+@require_http_methods(["GET", "POST"])
+def signal_acknowledge(request: HttpRequest, token: str) -> HttpResponse:
+    """The link in a signal alert. GET shows one button; POST records that the recipient has
+    seen the signal (a GET alone changes nothing: mail scanners open links)."""
+    from django.core import signing
+
+    from .models import SignalReceipt
+    from .signal_alerts import read_ack_token, receipt_acknowledge
+
+    try:
+        receipt_id, via = read_ack_token(token)
+    except signing.SignatureExpired:
+        return _signal_ack_result(
+            request,
+            _("The link has expired"),
+            _("Log in to the portal to see the signal."),
+            status=410,
+        )
+    except signing.BadSignature:
+        return _signal_ack_result(
+            request,
+            _("The link is not valid"),
+            _("Check that the whole link was copied, or log in to the portal to see the signal."),
+            status=404,
+        )
+    receipt = get_object_or_404(
+        SignalReceipt.objects.select_related("signal__actor", "person", "seen_by"), pk=receipt_id
+    )
+    if receipt.seen_at:
+        at = date_format(timezone.localtime(receipt.seen_at), "j F H:i")
+        return _signal_ack_result(
+            request,
+            _("Already acknowledged"),
+            _("This signal was marked as seen %(at)s. Nothing was changed.") % {"at": at},
+            status=409,
+        )
+    if request.method == "POST":
+        receipt_acknowledge(receipt=receipt, via=via, user=request.user)
+        return _signal_ack_result(
+            request,
+            _("Thank you – the signal is marked as seen"),
+            _("The signaller can see that you have seen it. Assess it in the portal: %(url)s")
+            % {"url": settings.SITE_URL + receipt.signal.get_absolute_url()},
+        )
+    return render(request, "incidents/signal_ack_confirm.html", {"receipt": receipt})
 
 
 @require_http_methods(["GET", "POST"])
@@ -529,6 +641,47 @@ def _ack_result(request: HttpRequest, heading: str, text: str, *, status: int = 
     )
 
 
+def _acknowledge_duty(request: HttpRequest, token: str) -> HttpResponse | None:
+    """The link in an alert to an actor's 24/7 address: acknowledges on behalf of the actor,
+    with the name of whoever answers there if they give it. None: not such a link."""
+    from django.core import signing
+
+    from . import reach
+    from .models import ActorAlert
+
+    try:
+        alert_id = reach.read_duty_ack_token(token)
+    except signing.SignatureExpired:
+        return _ack_result(
+            request,
+            _("The link has expired"),
+            _("Log in to the portal to acknowledge, or contact the RSIB on duty."),
+            status=410,
+        )
+    except signing.BadSignature:
+        return None
+    alert = get_object_or_404(ActorAlert.objects.select_related("incident", "actor"), pk=alert_id)
+    if alert.acknowledged_at:
+        at = date_format(timezone.localtime(alert.acknowledged_at), "j F H:i")
+        return _ack_result(
+            request,
+            _("Already acknowledged"),
+            _("This alert was acknowledged %(at)s. Nothing was changed.") % {"at": at},
+            status=409,
+        )
+    if request.method == "POST":
+        reach.acknowledge_duty(
+            alert=alert, via=ActorAlert.Via.DUTY, name=request.POST.get("name", "")[:100]
+        )
+        return _ack_result(
+            request,
+            _("Thank you – your receipt is recorded"),
+            _('The RSIB can see that the alert for "%(title)s" has reached %(actor)s.')
+            % {"title": alert.incident.title, "actor": alert.actor.name},
+        )
+    return render(request, "incidents/ack_duty_confirm.html", {"alert": alert})
+
+
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def acknowledge(request: HttpRequest, token: str) -> HttpResponse:
@@ -542,6 +695,9 @@ def acknowledge(request: HttpRequest, token: str) -> HttpResponse:
     from .alerts import read_ack_token
     from .models import SeatAlert
 
+    duty = _acknowledge_duty(request, token)
+    if duty is not None:
+        return duty
     try:
         alert_id, person_id = read_ack_token(token)
     except signing.SignatureExpired:
@@ -593,15 +749,22 @@ def acknowledge_in_portal(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def alert_board(request: HttpRequest, pk: int) -> HttpResponse:
-    from .alerts import board
+    """Per involved actor (seats or not) and per seat: reached or not, by whom and how."""
+    from .reach import actor_board
 
     incident = viewable_incident(request, pk)
     require_coordinator(request)
-    rows = board(incident)
+    board = actor_board(incident)
     counts: dict = {}
-    for row in rows:
+    for row in board.seats:
         counts[row["state"]] = counts.get(row["state"], 0) + 1
-    counts = list(counts.items())
     return render(
-        request, "incidents/board.html", {"incident": incident, "rows": rows, "counts": counts}
+        request,
+        "incidents/board.html",
+        {
+            "incident": incident,
+            "board": board,
+            "rows": board.seats,
+            "counts": list(counts.items()),
+        },
     )

@@ -192,6 +192,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": NOTIFICATION_SWEEP_SECONDS,
     },
     "escalate-activation-alerts": {"task": "incidents.tasks.escalate_alerts", "schedule": 60.0},
+    "escalate-signals": {"task": "incidents.tasks.escalate_signals", "schedule": 30.0},
     "requeue-picture-pdfs": {"task": "incidents.tasks.requeue_picture_pdfs", "schedule": 60.0},
     "remind-overdue-reports": {
         "task": "incidents.tasks.remind_overdue_reports",
@@ -343,6 +344,26 @@ if 2 * max(EMAIL_TIMEOUT, SMS_GATEWAY_TIMEOUT) > NOTIFICATION_LEASE_SECONDS:
 PICTURE_PDF_STALE_SECONDS = env.int("PICTURE_PDF_STALE_SECONDS", default=120)
 # How long an acknowledgement link in an alert is valid.
 ACKNOWLEDGEMENT_LINK_HOURS = env.int("ACKNOWLEDGEMENT_LINK_HOURS", default=48)
+# A signal that nobody has seen this long after it was made goes to the fallback: the RKK on duty
+# and the secretariat's duty address (at once when no RSIB is on duty).
+SIGNAL_ESCALATE_MINUTES = env.int("SIGNAL_ESCALATE_MINUTES", default=5)
+# The secretariat's duty officer for signals (e-mail and SMS); demo addresses in the embedded
+# default only.
+SECRETARIAT_DUTY_EMAIL = env.str(
+    "SECRETARIAT_DUTY_EMAIL", default="beredskap@samordningskansli.example.org" if DEBUG else ""
+)
+SECRETARIAT_DUTY_PHONE = env.str(
+    "SECRETARIAT_DUTY_PHONE", default="+46 70 000 00 00" if DEBUG else ""
+)
+if SIGNAL_ESCALATE_MINUTES < 1:
+    raise ImproperlyConfigured("SIGNAL_ESCALATE_MINUTES must be at least 1.")
+if SECRETARIAT_DUTY_EMAIL and "@" not in SECRETARIAT_DUTY_EMAIL:
+    raise ImproperlyConfigured("SECRETARIAT_DUTY_EMAIL must be an e-mail address.")
+if (
+    SECRETARIAT_DUTY_PHONE
+    and not SECRETARIAT_DUTY_PHONE.lstrip("+").replace(" ", "").replace("-", "").isdigit()
+):
+    raise ImproperlyConfigured("SECRETARIAT_DUTY_PHONE must be a phone number, e.g. +46 8 123 45.")
 
 # --- Invoicing: the seller (Länsstyrelsen for Samverkan Stockholmsregionen) -------------------
 

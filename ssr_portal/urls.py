@@ -9,6 +9,7 @@ from . import accounts, password_views, two_factor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("sw.js", views.service_worker, name="service_worker"),
     path("healthz", views.healthz, name="healthz"),
     path("healthz/ready", views.healthz_ready, name="healthz_ready"),
     path("tillganglighet/", views.accessibility_statement, name="accessibility"),

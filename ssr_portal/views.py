@@ -1,4 +1,5 @@
-"""Site-wide pages: the home page, the accessibility statement and the health endpoints."""
+"""Site-wide pages: the home page, the accessibility statement, the service worker and the health
+endpoints."""
 
 import datetime
 
@@ -6,6 +7,7 @@ import redis
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.contrib.staticfiles import finders
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
@@ -20,6 +22,9 @@ from core import audit
 from core.access import secretariat_required
 from core.cache import cache_errors
 from forums import selectors as forum_selectors
+from incidents import crisis
+from incidents import selectors as incident_selectors
+from incidents.signal_alerts import open_signals_for
 
 # Change these when the portal is assessed again or the statement changes (DIGG asks for both).
 ACCESSIBILITY_ASSESSED = datetime.date(2026, 11, 22)
@@ -27,7 +32,9 @@ ACCESSIBILITY_STATEMENT_UPDATED = datetime.date(2026, 11, 22)
 
 
 def home(request: HttpRequest) -> HttpResponse:
-    """A member's start: my functions, my forums, my next meetings, my actor's open actions."""
+    """A member's start: during an active incident the crisis banner first (the incident, its
+    state and my next steps in it), then my functions, forums, next meetings and my actor's open
+    actions."""
     person = Person.objects.filter(user=request.user).select_related("actor").first()
     today = timezone.localdate()
     assignments = (
@@ -38,14 +45,39 @@ def home(request: HttpRequest) -> HttpResponse:
     action_items = (
         list(forum_selectors.open_action_items_for_actor(actor=person.actor)[:10]) if person else []
     )
+    coordinator = incident_selectors.can_coordinate(request.user)
     context = {
         "person": person,
         "assignments": assignments,
         "forums": list(forum_selectors.forums_visible_to(request.user)[:20]),
         "meetings": list(forum_selectors.meetings_for_user(request.user, upcoming_only=True)[:5]),
         "action_items": action_items,
+        "crisis": crisis.next_steps_for(request.user),
+        "coordinator": coordinator,
+        # The RSIB's open signals first (none for anybody else).
+        "open_signals": list(open_signals_for(request.user)[:20]) if coordinator else [],
     }
     return render(request, "home.html", context)
+
+
+def _service_worker_source() -> bytes:
+    with open(finders.find("sw.js"), "rb") as source:  # a few kilobytes, read when asked
+        return source.read()
+
+
+@login_not_required
+@require_GET
+def service_worker(request: HttpRequest) -> HttpResponse:
+    """The service worker that keeps the last opened situation picture readable offline
+    (static/sw.js). Served from the site's root so that its scope is the whole portal; no-cache,
+    so that a new version is picked up at the next visit. Public, like any static file: it holds
+    no data, and a browser checks it for updates after the session has ended too."""
+    response = HttpResponse(
+        _service_worker_source(), content_type="application/javascript; charset=utf-8"
+    )
+    response["Service-Worker-Allowed"] = "/"
+    response["Cache-Control"] = "no-cache"
+    return response
 
 
 @login_not_required

@@ -73,6 +73,13 @@ class SmsChannel(Channel):
     def address_for(self, person) -> str:
         return person.mobile
 
+    def address_of(self, message) -> str:
+        # A message may name a phone other than the person's own (an actor's 24/7 duty phone);
+        # an e-mail address named for the e-mail channel is no phone number.
+        if message.address and "@" not in message.address:
+            return message.address
+        return super().address_of(message)
+
     def body_for(self, message) -> str:
         # Short: the message's own SMS text if it has one, and no appended reason.
         return (message.sms or message.body)[:MAX_LENGTH]

@@ -192,6 +192,7 @@ def world(incident, seat, holder, rsib, rkk, prepared, secretariat_user):  # noq
     from incidents.models import SeatAlert, Shift
     from incidents.picture import services as picture_services
     from incidents.roster import services as roster_services
+    from incidents.signal_alerts import ack_token as signal_ack_token
     from membership.invoicing import invoice_run_issue
     from membership.models import FeeSchedule, Invoice, Reimbursement
     from notifications.models import Channel, Notification
@@ -302,6 +303,7 @@ def world(incident, seat, holder, rsib, rkk, prepared, secretariat_user):  # noq
             "invoice": invoice,
             "inbox_item": inbox_item,
             "ack_token": ack_token(alert, holder.person),
+            "signal_ack_token": signal_ack_token(signal.receipts.get(), "e"),
             "reset_uid": urlsafe_base64_encode(force_bytes(holder.pk)),
             "reset_token": default_token_generator.make_token(holder),
         },

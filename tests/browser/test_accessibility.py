@@ -94,7 +94,8 @@ PAGES: dict[str, tuple[dict, tuple, dict]] = {
     # incidents
     "incidents:incident_list": ({}, (MEMBER, RSIB, SEC), {}),
     "incidents:signal_create": ({}, (MEMBER,), {"invalid": True}),
-    "incidents:signal_detail": ({"pk": "signal"}, COORDINATORS, {}),
+    # The member is the world's signaller: her page shows who has seen the signal.
+    "incidents:signal_detail": ({"pk": "signal"}, (MEMBER, RSIB, SEC), {}),
     "incidents:incident_activate": ({}, COORDINATORS, {"invalid": True}),
     "incidents:register": ({}, COORDINATORS, {}),
     "incidents:incident_detail": ({"pk": "incident"}, (MEMBER, RSIB, RKK, SEC), {}),
@@ -109,6 +110,7 @@ PAGES: dict[str, tuple[dict, tuple, dict]] = {
     "incidents:incident_log": ({"pk": "incident"}, (MEMBER, RSIB), {}),
     "incidents:board": ({"pk": "incident"}, COORDINATORS, {}),
     "incidents:acknowledge": ({"token": "ack_token"}, (ANON,), {}),
+    "incidents:signal_acknowledge": ({"token": "signal_ack_token"}, (ANON,), {}),
     "incidents:roster": ({}, (MEMBER, SEC), {}),
     "incidents:shift_create": ({}, (SEC,), {"invalid": True}),
     "incidents:shift_detail": ({"pk": "shift"}, (RSIB, SEC), {}),
@@ -177,6 +179,8 @@ PAGES: dict[str, tuple[dict, tuple, dict]] = {
 EXCLUDED = {
     "healthz": "JSON for load balancers, not a page",
     "healthz_ready": "JSON for load balancers, not a page",
+    "service_worker": "JavaScript (the offline picture's service worker), not a page; "
+    "tests/browser/test_mobile.py runs it",
     "logout": "POST-only (log out)",
     "logout_everywhere": "POST-only (log out on every device)",
     "set_language": "POST-only (language switch; its form is in every page's footer)",

@@ -119,6 +119,9 @@ def test_journey_1_two_factor_login_directory_search_and_todays_holders(
     page.wait_for_url(re.compile(r"^http://[^/]+/$"))
     assert "Välkommen" in page.get_by_role("heading", level=1).inner_text()
 
+    menu = page.get_by_role("button", name="Meny")
+    if menu.is_visible():  # at 375 px the main menu folds behind its button
+        menu.click()
     page.get_by_role("navigation", name="Huvudmeny").get_by_role("link", name="Aktörer").click()
     search = page.get_by_label("Sök")
     search.fill("Hudd")  # htmx narrows the list while the user types; focus stays in the box
@@ -233,8 +236,10 @@ def test_journey_3_signal_activate_report_publish_live_picture_map_and_pdf(
     hanna.get_by_label("Vad har hänt?").fill("Stormen Gorm har fällt träd över ledningar.")
     hanna.get_by_label("Huddinge kommun").check()
     hanna.get_by_label("Din bedömning av samverkansbehovet").fill("Behöver samordna röjning.")
-    hanna.get_by_role("button", name="Spara").click()
-    hanna.wait_for_url(re.compile("/handelser/$"))
+    hanna.get_by_role("button", name="Skicka signalen").click()
+    # She lands on her signal, which shows who has been alerted (the RSIB on duty).
+    hanna.wait_for_url(re.compile(r"/handelser/signaler/\d+/$"))
+    assert "RSIB i tjänst" in hanna.locator("main").inner_text()
 
     # The RSIB activates with the prepared direction, keyboard only.
     rut = new_context(rsib, viewport=viewport).new_page()

@@ -49,7 +49,7 @@ POST_ONLY = [
     "acknowledge_in_portal",
 ]
 # Reached by a signed link without login; tested in test_alerts.py.
-TOKEN_PAGES = ["acknowledge"]
+TOKEN_PAGES = ["acknowledge", "signal_acknowledge"]
 
 
 @pytest.mark.parametrize(("name", "kwargs", "expected"), PAGES, ids=[p[0] for p in PAGES])

@@ -28,6 +28,7 @@ EXAMPLES = 8
 NOT_FORMS = {
     "healthz",
     "healthz_ready",
+    "service_worker",
     "logout",
     "set_language",
     "login",  # fuzzed separately: generated passwords would lock the account (by design)

@@ -140,6 +140,7 @@ SECRET_ARGUMENTS = {
     "password_reset_confirm": {"uidb64": "MQ", "token": "guess-abc123"},
     "forums:calendar_feed": {"token": "guess-abc123"},
     "incidents:acknowledge": {"token": "guess-abc123"},
+    "incidents:signal_acknowledge": {"token": "guess-abc123"},
 }
 
 

@@ -163,6 +163,7 @@ class Command(BaseCommand):
         self._demo_roster()
         self._demo_prepared_direction()
         self._demo_membership()
+        self._demo_alert_addresses()
         self._demo_planning(today)
         forum_access_sync()
         if verbosity:
@@ -284,6 +285,20 @@ class Command(BaseCommand):
                     name__in=["Trafikverket", "Region Stockholm", "Länsstyrelsen i Stockholms län"]
                 )
             )
+
+    def _demo_alert_addresses(self):
+        """A 24/7 alert address for every actor that has none: its duty officer (TiB) or, for the
+        municipalities, a functional mailbox; example.org addresses and unused numbers."""
+        from django.utils.text import slugify
+
+        actors = Actor.objects.filter(alert_email="", alert_phone="").order_by("pk")
+        for actor in actors:
+            slug = slugify(actor.short_name or actor.name)[:40] or str(actor.pk)
+            label = "Funktionsbrevlåda" if actor.is_municipality else "TiB"
+            actor.alert_label = f"{label} (demo)"
+            actor.alert_email = f"beredskap@{slug}.example.org"
+            actor.alert_phone = f"+46 70 000 {actor.pk // 100:02d} {actor.pk % 100:02d}"
+            actor.save(update_fields=["alert_label", "alert_email", "alert_phone"])
 
     def _demo_planning(self, today):
         """Erik and Anders as their actors' designated contacts, and a draft operational plan for

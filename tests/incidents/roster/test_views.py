@@ -26,4 +26,5 @@ def test_a_member_cannot_decide_a_shift_change(clients):
 
 def test_on_duty_is_shown_in_the_header(rsib, member):
     page = member.get(reverse("home")).content.decode()
-    assert "RSIB Rut Jour" in page
+    # The person's name links to their page (their phone beside it, as a tel: link).
+    assert f'RSIB <a href="{rsib.person.get_absolute_url()}">Rut Jour</a>' in page
