@@ -4,6 +4,7 @@ reminders, new pictures, directions and joint messages. Rendered here, sent by t
 import datetime
 from typing import Any
 
+from django import dispatch as django_signals
 from django.conf import settings
 from django.core import signing
 from django.db import models, transaction
@@ -36,6 +37,11 @@ from .timeline import log
 
 ACK_SALT = "incidents.seat-alert"
 ALL_CHANNELS = (Channel.EMAIL, Channel.SMS, Channel.PORTAL)
+
+
+# Told to the actor-level alerting (incidents.reach), which builds on this module.
+seats_escalated = django_signals.Signal()  # alerts: the seat alerts just escalated
+acknowledged_in_portal = django_signals.Signal()  # incident, person, actors; answers a count
 
 
 def _reason(role_label: str, function: str, actor: str, forum: str) -> str:
@@ -218,7 +224,7 @@ def acknowledge(*, alert: SeatAlert, person: Person, via: str) -> bool:
             % {"person": person.full_name, "actor": alert.actor.name if alert.actor else "–"},
         )
         if alert.actor_id:
-            from .services import actor_status_advance  # services import this module
+            from .statuses import actor_status_advance
 
             actor_status_advance(
                 incident=alert.incident,
@@ -264,10 +270,8 @@ def escalate(*, now: datetime.datetime | None = None) -> int:
         told = SeatAlert.objects.filter(pk__in=[a.pk for a in silent])
         told.update(rsib_told_at=now)
         _history(told, None)
-    if wave_two:
-        from . import reach  # reach imports this module
-
-        reach.alert_silent_actors(wave_two)  # and the silent actors' 24/7 addresses
+    if wave_two:  # and the silent actors' 24/7 addresses (incidents.reach listens)
+        seats_escalated.send(sender=SeatAlert, alerts=wave_two)
     return escalated
 
 
@@ -836,9 +840,9 @@ def acknowledge_in_portal(*, incident: Incident, user: Any) -> int:
         [resolved] = resolve_seats([alert.seat])
         if any(a.person_id == person.pk for a in resolved.people):
             count += acknowledge(alert=alert, person=person, via=SeatAlert.Via.PORTAL)
-    from . import reach  # reach imports this module
-
-    # And, for the actors they speak for, the alerts sent to those actors' 24/7 addresses.
-    return count + reach.acknowledge_in_portal(
-        incident=incident, person=person, actors=selectors.user_actors(user)
+    # And, for the actors they speak for, the alerts sent to those actors' 24/7 addresses
+    # (incidents.reach listens; it builds on this module, so it is told, not imported).
+    answers = acknowledged_in_portal.send(
+        sender=Incident, incident=incident, person=person, actors=selectors.user_actors(user)
     )
+    return count + sum(answer for _receiver, answer in answers)

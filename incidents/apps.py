@@ -14,6 +14,21 @@ class IncidentsConfig(AppConfig):
         from . import tasks  # noqa: F401  (registers the tasks the services send by name)
 
         assignments_changed.connect(_sync_incident_access, dispatch_uid="incidents-access")
+
+        from . import alerts, reach
+
+        alerts.seats_escalated.connect(
+            lambda sender, alerts, **_: reach.alert_silent_actors(alerts),
+            weak=False,
+            dispatch_uid="incidents-reach-escalated",
+        )
+        alerts.acknowledged_in_portal.connect(
+            lambda sender, incident, person, actors, **_: reach.acknowledge_in_portal(
+                incident=incident, person=person, actors=actors
+            ),
+            weak=False,
+            dispatch_uid="incidents-reach-portal",
+        )
         personal_data_export.connect(_export_shifts, dispatch_uid="incidents-personal-data")
 
         from notifications.kinds import register_kind

@@ -201,7 +201,7 @@ def acknowledge_duty(
 ) -> bool:
     """Record the first acknowledgement of an actor alert, on behalf of the actor; False if it
     was already acknowledged. The actor's status moves to acknowledged."""
-    from .services import actor_status_advance  # services import this module
+    from .statuses import actor_status_advance
 
     updated = ActorAlert.objects.filter(pk=alert.pk, acknowledged_at__isnull=True).update(
         acknowledged_at=timezone.now(),
