@@ -4,6 +4,7 @@ situation picture opened stays readable when the phone loses its connection."""
 
 import re
 import time
+from urllib.parse import urlsplit
 
 import pytest
 from django.urls import reverse
@@ -191,6 +192,24 @@ def test_an_affected_municipality_without_a_seat_gets_the_banner_too(new_context
     assert axe_violations(page) == []
 
 
+def _goto(page, url: str, lands_on: str) -> None:
+    """Go to ``url`` and wait until the page's path is ``lands_on``. The service
+    worker's redirect or the page's own reload (when it is online again) may interrupt the
+    navigation: then it waits for that to end and tries again (three times at most)."""
+    from playwright.sync_api import Error
+
+    for _attempt in range(3):
+        try:
+            page.goto(url)
+        except Error as exc:
+            if "interrupted by another navigation" not in str(exc):
+                raise
+            page.wait_for_load_state()
+        if urlsplit(page.url).path == lands_on:
+            return
+    page.wait_for_url(lambda address: urlsplit(address).path == lands_on, timeout=10_000)
+
+
 def test_the_last_picture_opened_stays_readable_offline(new_context, holder, storm):
     incident, _bo, _botkyrka = storm
     picture_url = reverse("incidents:picture", args=[incident.pk])
@@ -221,13 +240,12 @@ def test_the_last_picture_opened_stays_readable_offline(new_context, holder, sto
     screenshot(page, "picture-offline-375px")
 
     # The start page, asked for offline, leads to the kept picture.
-    page.goto(reverse("home"))
-    assert page.url.endswith(picture_url)
+    _goto(page, reverse("home"), lands_on=picture_url)
     assert page.locator(".offline-notice").is_visible()
 
     # Back online: a page is itself again; logging out deletes the kept copies.
     context.set_offline(False)
-    page.goto(reverse("home"))
+    _goto(page, reverse("home"), lands_on=reverse("home"))  # the picture may reload itself
     assert page.locator("section.crisis").is_visible()
     page.get_by_role("button", name="Meny").click()
     page.get_by_role("button", name="Logga ut", exact=True).click()
