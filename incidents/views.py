@@ -159,12 +159,6 @@ def signal_detail(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-def _signal_ack_result(request: HttpRequest, heading: str, text: str, *, status: int = 200):
-    return render(
-        request, "incidents/ack_result.html", {"heading": heading, "text": text}, status=status
-    )
-
-
 @login_not_required
 @require_http_methods(["GET", "POST"])
 def signal_acknowledge(request: HttpRequest, token: str) -> HttpResponse:
@@ -178,14 +172,14 @@ def signal_acknowledge(request: HttpRequest, token: str) -> HttpResponse:
     try:
         receipt_id, via = read_ack_token(token)
     except signing.SignatureExpired:
-        return _signal_ack_result(
+        return _ack_result(
             request,
             _("The link has expired"),
             _("Log in to the portal to see the signal."),
             status=410,
         )
     except signing.BadSignature:
-        return _signal_ack_result(
+        return _ack_result(
             request,
             _("The link is not valid"),
             _("Check that the whole link was copied, or log in to the portal to see the signal."),
@@ -196,7 +190,7 @@ def signal_acknowledge(request: HttpRequest, token: str) -> HttpResponse:
     )
     if receipt.seen_at:
         at = date_format(timezone.localtime(receipt.seen_at), "j F H:i")
-        return _signal_ack_result(
+        return _ack_result(
             request,
             _("Already acknowledged"),
             _("This signal was marked as seen %(at)s. Nothing was changed.") % {"at": at},
@@ -204,7 +198,7 @@ def signal_acknowledge(request: HttpRequest, token: str) -> HttpResponse:
         )
     if request.method == "POST":
         receipt_acknowledge(receipt=receipt, via=via, user=request.user)
-        return _signal_ack_result(
+        return _ack_result(
             request,
             _("Thank you – the signal is marked as seen"),
             _("The signaller can see that you have seen it. Assess it in the portal: %(url)s")
