@@ -662,3 +662,9 @@ class ActorAlert(models.Model):
         if self.acknowledged_by_id:
             return self.acknowledged_by.full_name
         return self.acknowledged_name or self.label
+
+
+# The tables of the subpackages, importable from here (they import the models above).
+from .checklist.models import *  # noqa: E402, F403
+from .conferences.models import *  # noqa: E402, F403
+from .support.models import *  # noqa: E402, F403

@@ -1,8 +1,11 @@
 from django.urls import path
 
 from . import views
+from .checklist import urls as checklist_urls
+from .conferences import urls as conference_urls
 from .picture import views as picture_views
 from .roster import views as roster_views
+from .support import urls as support_urls
 
 app_name = "incidents"
 
@@ -66,3 +69,5 @@ urlpatterns = [
     ),
     path("typhandelser/ny/", views.event_type_create, name="event_type_create"),
 ]
+
+urlpatterns += checklist_urls.urlpatterns + conference_urls.urlpatterns + support_urls.urlpatterns
