@@ -56,7 +56,7 @@ format: $(STAMP)
 
 # Needs GNU gettext (apt-get install gettext); the compiled catalogue is committed.
 messages: $(STAMP)
-	$(MANAGE) makemessages --locale sv --locale en --ignore '.venv/*' --ignore 'staticfiles/*'
+	$(MANAGE) makemessages --locale sv --locale en --ignore '.venv/*' --ignore 'staticfiles/*' --ignore 'tests/*'
 	$(MANAGE) compilemessages --ignore '.venv/*'
 
 clean:

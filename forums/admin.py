@@ -102,6 +102,8 @@ class MeetingAdmin(MeetingLockedAdmin):
     list_select_related = ["forum"]
     inlines = [AgendaItemInline]
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+    # Sent from the meeting page (forums.services.meeting_invitation_send), never set by hand.
+    readonly_fields = ["invitation_sent_at", "invitation_sent_by"]
 
 
 @admin.register(Attachment)
@@ -138,7 +140,7 @@ class ActionItemAdmin(MeetingLockedAdmin):
 class MinutesAdmin(LockedRecordAdminMixin, SecretariatAdmin):
     list_display = ["meeting", "status", "approved_at"]
     list_filter = ["status"]
-    readonly_fields = ["status", "approved_at", "approved_by"]
+    readonly_fields = ["status", "approved_at", "approved_by", "pdf"]
     locked_message = MEETING_LOCKED
 
     def is_locked(self, obj) -> bool:
@@ -149,6 +151,6 @@ class MinutesAdmin(LockedRecordAdminMixin, SecretariatAdmin):
 class MinutesRecipientAdmin(LockedRecordAdminMixin, SecretariatAdmin):
     """Who got the approved minutes back home: recorded once, at approval."""
 
-    list_display = ["minutes", "person", "actor"]
+    list_display = ["minutes", "person", "actor", "address"]
     search_fields = ["person__last_name", "actor__name"]
     append_only = True

@@ -135,6 +135,7 @@ class AttendanceForm(forms.Form):
     def __init__(self, *args, resolved_seats, existing: dict[int, Attendance], **kwargs):
         super().__init__(*args, **kwargs)
         self.rows = []
+        self.suggested = set()  # attendee fields prefilled with the holder's name, not recorded
         choices = [("", _("Not recorded")), *Attendance.Status.choices]
         for resolved in resolved_seats:
             seat = resolved.seat
@@ -155,7 +156,26 @@ class AttendanceForm(forms.Form):
                 if current
                 else (resolved.holders[0].person.full_name if resolved.holders else ""),
             )
+            if current is None and resolved.holders:
+                self.suggested.add(attendee_name)
             self.rows.append((resolved, self[status_name], self[attendee_name]))
+
+    def clean(self):
+        """A seat marked absent or excused had nobody there: a name of who attended contradicts
+        it. Only the holder's name the form suggested for an unrecorded seat is dropped."""
+        from .services import NOT_ATTENDED, attendance_contradiction
+
+        cleaned = super().clean()
+        for _resolved, status, attendee in self.rows:
+            chosen = cleaned.get(status.name, "")
+            name = (cleaned.get(attendee.name) or "").strip()
+            if chosen not in NOT_ATTENDED or not name:
+                continue
+            if attendee.name in self.suggested and attendee.name not in self.changed_data:
+                cleaned[attendee.name] = ""
+            else:
+                self.add_error(status.name, attendance_contradiction(chosen, name))
+        return cleaned
 
     def entries(self) -> dict[int, tuple[str, str]]:
         return {

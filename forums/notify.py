@@ -1,8 +1,10 @@
 """Messages about meetings and minutes, rendered here and handed to the outbox."""
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from notifications.models import Channel
 from notifications.services import Outgoing, attachment, notifications_queue, render_message
 
 from .calendar import calendar_for
@@ -57,6 +59,14 @@ def meeting_changed(meeting: Meeting, *, event: str) -> None:
     }
     if event == "cancellation":
         text = _("The meeting is cancelled.") + " " + text
+    else:
+        items = list(meeting.agenda_items.all())
+        if items:
+            text += (
+                "\n\n" + _("Agenda") + "\n" + "\n".join(f"§{i.position} {i.title}" for i in items)
+            )
+        if event == "update":
+            text = _("The meeting was changed; your calendar is updated.") + " " + text
     messages = []
     for person, reason in _seat_people(meeting):
         subject_, body, html = render_message(
@@ -102,18 +112,43 @@ def meeting_reminder(meeting: Meeting) -> None:
     )
 
 
-def minutes_approved(minutes: Minutes) -> None:
-    """Approved minutes go back to the home organisations: every recorded recipient."""
+def minutes_approved(minutes: Minutes, *, pdf: bytes | None = None) -> None:
+    """Approved minutes go back to the home organisations: every recorded recipient, the
+    organisations at their functional address (e-mail only), with the PDF attached."""
     meeting = minutes.meeting
     subject = _("Approved minutes: %(meeting)s") % {"meeting": meeting.display_title}
-    link = f"{settings.SITE_URL}/moten/{meeting.pk}/protokoll/"
+    path = reverse("forums:minutes_detail", args=[meeting.pk])
+    link = f"{settings.SITE_URL}{path}"
+    if pdf is None and minutes.pdf:
+        with minutes.pdf.open("rb") as stored:
+            pdf = stored.read()
+    files = [attachment(f"protokoll-{meeting.pk}.pdf", pdf, "application/pdf")] if pdf else []
     messages = []
-    for recipient in minutes.recipients.select_related("person"):
+    for recipient in minutes.recipients.select_related("person", "actor"):
         reason = recipient.reason
         subject_, body, html = render_message(
             "email/generic",
             {"subject": subject, "text": minutes.body, "link": link, "reason": reason},
         )
+        if recipient.is_organisation:
+            # Once per organisation: the key names the actor, so a retry queues nothing new.
+            messages.append(
+                Outgoing(
+                    recipient=None,
+                    address=recipient.address,
+                    channels=(Channel.EMAIL,),
+                    kind="minutes_approved",
+                    subject=subject_,
+                    body=body,
+                    html=html,
+                    reason=reason,
+                    link=path,
+                    key=f"minutes:{minutes.pk}:actor:{recipient.actor_id}",
+                    about=minutes,
+                    attachments=files,
+                )
+            )
+            continue
         messages.append(
             Outgoing(
                 recipient=recipient.person,
@@ -122,9 +157,10 @@ def minutes_approved(minutes: Minutes) -> None:
                 body=body,
                 html=html,
                 reason=reason,
-                link=f"/moten/{meeting.pk}/protokoll/",
+                link=path,
                 key=f"minutes:{minutes.pk}",
                 about=minutes,
+                attachments=files,
             )
         )
     notifications_queue(messages)

@@ -7,16 +7,17 @@ from typing import Any
 
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
 from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
-from actors.models import Actor, MunicipalCluster
+from actors.models import Actor, ActorFunction, MunicipalCluster
 from core import audit
 from core.files import check_upload
 
@@ -287,11 +288,41 @@ def _check_meeting(meeting: Meeting) -> None:
 
 @transaction.atomic(durable=True)
 def meeting_create(*, forum: Forum, created_by: Any = None, **data: Any) -> Meeting:
+    """Schedule a meeting. Nobody is told yet: the secretariat sends the invitation when the
+    agenda is ready (``meeting_invitation_send``)."""
     meeting = Meeting(forum=forum, created_by=created_by, **data)
     _check_meeting(meeting)
     meeting.save()
+    return meeting
+
+
+@transaction.atomic(durable=True)
+def meeting_invitation_send(*, meeting: Meeting, sent_by: Any) -> Meeting:
+    """Send the invitation with its calendar event to every seat holder and deputy, once."""
+    meeting = Meeting.objects.select_for_update().select_related("forum").get(pk=meeting.pk)
+    if meeting.is_cancelled:
+        raise ValidationError(_("The meeting is cancelled; there is nothing to invite to."))
+    if meeting.invitation_sent:
+        raise ValidationError(_("The invitation has already been sent; changes go out as updates."))
+    if meeting.starts_at <= timezone.now():
+        raise ValidationError(
+            _("The meeting has already started; an invitation cannot be sent afterwards.")
+        )
+    meeting.invitation_sent_at = timezone.now()
+    meeting.invitation_sent_by = sent_by
+    meeting.save(update_fields=["invitation_sent_at", "invitation_sent_by"])
     notify.meeting_changed(meeting, event="invitation")
     return meeting
+
+
+def _announce_change(meeting: Meeting) -> None:
+    """After the invitation, a change of agenda or time replaces the calendar event (same UID,
+    higher SEQUENCE) and goes out as an update; before it, nothing goes out."""
+    meeting = Meeting.objects.select_for_update().select_related("forum").get(pk=meeting.pk)
+    meeting.sequence += 1
+    meeting.save(update_fields=["sequence"])
+    if meeting.invitation_sent and not meeting.is_cancelled:
+        notify.meeting_changed(meeting, event="update")
 
 
 RESCHEDULING_FIELDS = {"starts_at", "ends_at", "location", "virtual_link", "title", "status"}
@@ -310,7 +341,7 @@ def meeting_update(*, meeting: Meeting, **data: Any) -> Meeting:
     if changed & RESCHEDULING_FIELDS:
         meeting.sequence += 1  # calendar clients replace the event
     meeting.save()
-    if changed & RESCHEDULING_FIELDS:
+    if changed & RESCHEDULING_FIELDS and meeting.invitation_sent:
         notify.meeting_changed(meeting, event="update")
     return meeting
 
@@ -324,7 +355,8 @@ def meeting_cancel(*, meeting: Meeting) -> Meeting:
         meeting.status = Meeting.Status.CANCELLED
         meeting.sequence += 1
         meeting.save(update_fields=["status", "sequence"])
-        notify.meeting_changed(meeting, event="cancellation")
+        if meeting.invitation_sent:  # whoever was never invited needs no cancellation
+            notify.meeting_changed(meeting, event="cancellation")
     return meeting
 
 
@@ -339,15 +371,21 @@ def _refuse_if_approved(meeting: Meeting) -> None:
 def agenda_item_add(*, meeting: Meeting, **data: Any) -> AgendaItem:
     _refuse_if_approved(meeting)
     last = meeting.agenda_items.aggregate(last=Max("position"))["last"] or 0
-    return _clean_save(AgendaItem(meeting=meeting, position=last + 1, **data))
+    item = _clean_save(AgendaItem(meeting=meeting, position=last + 1, **data))
+    _announce_change(meeting)
+    return item
 
 
 @transaction.atomic(durable=True)
 def agenda_item_update(*, item: AgendaItem, **data: Any) -> AgendaItem:
     _refuse_if_approved(item.meeting)
+    changed = {name for name, value in data.items() if getattr(item, name) != value}
     for name, value in data.items():
         setattr(item, name, value)
-    return _clean_save(item)
+    _clean_save(item)
+    if changed:
+        _announce_change(item.meeting)
+    return item
 
 
 @transaction.atomic(durable=True)
@@ -390,6 +428,10 @@ def attendance_record(*, meeting: Meeting, entries: dict[int, tuple[str, str]]) 
     for seat_id, (status, attendee) in entries.items():
         if status and status not in valid:
             raise ValidationError(_("Unknown attendance status %(status)r.") % {"status": status})
+        if status in NOT_ATTENDED and attendee.strip():
+            raise ValidationError(
+                {f"status_{seat_id}": attendance_contradiction(status, attendee.strip())}
+            )
         current = existing.get(seat_id)
         if not status:
             if current:
@@ -405,9 +447,57 @@ def attendance_record(*, meeting: Meeting, entries: dict[int, tuple[str, str]]) 
             )
 
 
+# A seat marked absent or excused had nobody there: a name of who attended contradicts it.
+NOT_ATTENDED = (Attendance.Status.ABSENT, Attendance.Status.EXCUSED)
+
+
+def attendance_contradiction(status: str, attendee: str) -> str:
+    return _(
+        "%(status)s and attended by %(attendee)s contradict each other: clear the name, or "
+        "mark the seat present (or deputy present)."
+    ) % {"status": Attendance.Status(status).label, "attendee": attendee}
+
+
+def _decision_order(decision: Decision) -> tuple[int, int, int]:
+    """The agenda's order: by the item's position, then as recorded within the item; decisions
+    at no item come last."""
+    if decision.agenda_item_id:
+        return (0, decision.agenda_item.position, decision.pk)
+    return (1, 0, decision.pk)
+
+
+# Moves renumbered decisions out of the way of the unique (forum, year, number) while swapping.
+_RENUMBER_OFFSET = 1_000_000
+
+
+def _decisions_renumber(meeting: Meeting, year: int) -> None:
+    """Give the meeting's decisions its numbers again, in the agenda's order. The set of numbers
+    stays the same (the counter's, gapless); only which decision holds which changes."""
+    decisions = list(
+        meeting.decisions.filter(year=year)
+        .select_related("agenda_item")
+        .select_for_update(of=("self",))
+    )
+    numbers = sorted(d.number for d in decisions)
+    moves = [
+        (d, n)
+        for d, n in zip(sorted(decisions, key=_decision_order), numbers, strict=True)
+        if d.number != n
+    ]
+    if not moves:
+        return
+    Decision.objects.filter(pk__in=[d.pk for d, _n in moves]).update(
+        number=F("number") + _RENUMBER_OFFSET
+    )
+    for decision, number in moves:
+        decision.number = number
+        decision.save(update_fields=["number"])
+
+
 @transaction.atomic
 def decision_add(*, meeting: Meeting, text: str, agenda_item: AgendaItem | None = None) -> Decision:
-    """Number the decision per forum and year from a locked counter: gapless, never twice."""
+    """Number the decision per forum and year from a locked counter: gapless, never twice.
+    Within the meeting the numbers follow the agenda, however the decisions were recorded."""
     _refuse_if_approved(meeting)
     if not text.strip():
         raise ValidationError({"text": _("Write the decision.")})
@@ -418,7 +508,7 @@ def decision_add(*, meeting: Meeting, text: str, agenda_item: AgendaItem | None 
     counter = DecisionCounter.objects.select_for_update().get(forum_id=meeting.forum_id, year=year)
     counter.last_number += 1
     counter.save(update_fields=["last_number"])
-    return Decision.objects.create(
+    decision = Decision.objects.create(
         meeting=meeting,
         forum_id=meeting.forum_id,
         year=year,
@@ -426,6 +516,9 @@ def decision_add(*, meeting: Meeting, text: str, agenda_item: AgendaItem | None 
         text=text.strip(),
         agenda_item=agenda_item,
     )
+    _decisions_renumber(meeting, year)
+    decision.refresh_from_db(fields=["number"])
+    return decision
 
 
 @transaction.atomic(durable=True)
@@ -492,9 +585,92 @@ def minutes_update(*, minutes: Minutes, body: str, sharing_level: str) -> Minute
     return minutes
 
 
+class NobodyPresent(ValidationError):
+    """Approving minutes that record nobody present needs the approver's explicit "yes"."""
+
+
+def meeting_has_anyone_present(meeting: Meeting) -> bool:
+    return meeting.attendance.filter(
+        status__in=(Attendance.Status.PRESENT, Attendance.Status.DEPUTY_PRESENT)
+    ).exists()
+
+
+def _functional_addresses(resolved: list[selectors.ResolvedSeat]) -> dict[int, str]:
+    """Each seated actor's functional address: the e-mail of the function that holds its seat,
+    else its 24/7 alert address (a duty officer or functional mailbox); "" when it has none."""
+    pairs = {(r.actor.pk, r.seat.function_id) for r in resolved if r.actor}
+    function_emails = {
+        (af.actor_id, af.function_id): af.contact_email
+        for af in ActorFunction.objects.filter(
+            actor_id__in={a for a, _f in pairs}, function_id__in={f for _a, f in pairs}
+        ).exclude(contact_email="")
+    }
+    actors = {r.actor.pk: r.actor for r in resolved if r.actor}
+    addresses: dict[int, str] = {}
+    for r in resolved:
+        if r.actor and not addresses.get(r.actor.pk):
+            addresses[r.actor.pk] = function_emails.get((r.actor.pk, r.seat.function_id), "")
+    return {pk: address or actors[pk].alert_email for pk, address in addresses.items()}
+
+
+def _minutes_recipients(minutes: Minutes, forum: Forum) -> list[MinutesRecipient]:
+    """Every seat holder and deputy, once each, and every organisation with a seat, once each,
+    at its functional address — a vacant seat's actor included."""
+    resolved = selectors.resolve_seats(selectors.forum_seats(forum))
+    people: dict[int, MinutesRecipient] = {}
+    organisations: dict[int, MinutesRecipient] = {}
+    for r in resolved:
+        if r.actor is None:
+            continue  # a cluster seat with no representing municipality: nobody to reach
+        for assignment in r.people:
+            role = assignment.get_role_display().lower()
+            names = {
+                "role": role,
+                "function": r.seat.function.name,
+                "actor": r.actor.name,
+                "forum": forum.name,
+            }
+            people.setdefault(
+                assignment.person_id,
+                MinutesRecipient(
+                    minutes=minutes,
+                    actor=r.actor,
+                    person=assignment.person,
+                    reason=_("You are %(role)s for %(function)s of %(actor)s in %(forum)s.")
+                    % names,
+                    capacity=_("%(role)s for %(function)s") % names,
+                ),
+            )
+    addresses = _functional_addresses(resolved)
+    for r in resolved:
+        if r.actor is None or r.actor.pk in organisations:
+            continue
+        names = {"actor": r.actor.name, "forum": forum.name}
+        organisations[r.actor.pk] = MinutesRecipient(
+            minutes=minutes,
+            actor=r.actor,
+            address=addresses.get(r.actor.pk, ""),
+            reason=_(
+                "Sent to the functional address of %(actor)s: %(actor)s has a seat in "
+                "%(forum)s, and every forum returns its minutes to the home organisation."
+            )
+            % names,
+            capacity=_("the organisation's functional address")
+            if r.holders
+            else _("the organisation's functional address (the seat is vacant)"),
+        )
+    return [*people.values(), *organisations.values()]
+
+
 @transaction.atomic(durable=True)
-def minutes_approve(*, minutes: Minutes, approved_by: Any) -> Minutes:
-    """Approve and lock; record which seat holders of which actors get them back home."""
+def minutes_approve(
+    *, minutes: Minutes, approved_by: Any, ask_if_nobody_present: bool = False
+) -> Minutes:
+    """Approve and lock; render the PDF once; send it home to every organisation with a seat
+    (at its functional address) and to every seat holder and deputy.
+
+    ``ask_if_nobody_present`` (the approval page, until the approver said yes): minutes that
+    record nobody present are refused with ``NobodyPresent``, so that the page can ask."""
     minutes = (
         Minutes.objects.select_for_update().select_related("meeting__forum").get(pk=minutes.pk)
     )
@@ -505,32 +681,25 @@ def minutes_approve(*, minutes: Minutes, approved_by: Any) -> Minutes:
         raise ValidationError(_("A cancelled meeting has no minutes to approve."))
     if meeting.starts_at > timezone.now():
         raise ValidationError(_("Minutes can be approved only after the meeting has started."))
+    if ask_if_nobody_present and not meeting_has_anyone_present(meeting):
+        raise NobodyPresent(
+            _(
+                "Nobody is recorded present at this meeting. Take attendance first, or confirm "
+                "that the minutes are approved with nobody recorded present."
+            ),
+            code="nobody_present",
+        )
     minutes.status = Minutes.Status.APPROVED
     minutes.approved_at = timezone.now()
     minutes.approved_by = approved_by
-    minutes.save(update_fields=["status", "approved_at", "approved_by"])
-    forum = meeting.forum
-    recipients = {}
-    for resolved in selectors.resolve_seats(selectors.forum_seats(forum)):
-        for assignment in resolved.people:
-            role = assignment.get_role_display().lower()
-            recipients.setdefault(
-                assignment.person_id,
-                MinutesRecipient(
-                    minutes=minutes,
-                    actor=resolved.actor,
-                    person=assignment.person,
-                    reason=_("You are %(role)s for %(function)s of %(actor)s in %(forum)s.")
-                    % {
-                        "role": role,
-                        "function": resolved.seat.function.name,
-                        "actor": resolved.actor.name,
-                        "forum": forum.name,
-                    },
-                ),
-            )
-    bulk_create_with_history(list(recipients.values()), MinutesRecipient)
-    notify.minutes_approved(minutes)
+    from .pdf import minutes_pdf  # WeasyPrint is heavy: loaded when minutes are approved
+
+    content = minutes_pdf(minutes)
+    minutes.pdf.save(f"protokoll-{meeting.pk}.pdf", ContentFile(content), save=False)
+    # One update: the row is frozen from the moment it is approved (core.append_only).
+    minutes.save(update_fields=["status", "approved_at", "approved_by", "pdf"])
+    bulk_create_with_history(_minutes_recipients(minutes, meeting.forum), MinutesRecipient)
+    notify.minutes_approved(minutes, pdf=content)
     return minutes
 
 

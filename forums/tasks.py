@@ -21,7 +21,8 @@ def sync_forum_access() -> dict[str, int]:
 
 @shared_task(ignore_result=True)
 def send_meeting_reminders() -> int:
-    """The day before: remind the seat holders of tomorrow's meetings (once per meeting)."""
+    """The day before: remind the seat holders of tomorrow's meetings (once per meeting) — of
+    those they were invited to; nothing goes out before the invitation."""
     import datetime
 
     from django.utils import timezone
@@ -31,7 +32,7 @@ def send_meeting_reminders() -> int:
 
     tomorrow = timezone.localdate() + datetime.timedelta(days=1)
     meetings = Meeting.objects.filter(
-        status=Meeting.Status.PLANNED, starts_at__date=tomorrow
+        status=Meeting.Status.PLANNED, starts_at__date=tomorrow, invitation_sent_at__isnull=False
     ).select_related("forum")
     for meeting in meetings:
         meeting_reminder(meeting)

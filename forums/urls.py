@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import calendar, forums, meetings, minutes, seats
+from .views import calendar, forums, meetings, minutes, search, seats
 
 app_name = "forums"
 
@@ -20,9 +20,15 @@ urlpatterns = [
         seats.cluster_representation_end,
         name="cluster_representation_end",
     ),
+    path("moten/sok/", search.meeting_search, name="meeting_search"),
     path("moten/<int:pk>/", meetings.meeting_detail, name="meeting_detail"),
     path("moten/<int:pk>/redigera/", meetings.meeting_update, name="meeting_update"),
     path("moten/<int:pk>/stall-in/", meetings.meeting_cancel, name="meeting_cancel"),
+    path(
+        "moten/<int:pk>/kallelse/skicka/",
+        meetings.meeting_invitation_send,
+        name="meeting_invitation_send",
+    ),
     path("moten/<int:pk>/kalender.ics", calendar.meeting_ics, name="meeting_ics"),
     path("moten/<int:pk>/dagordning/ny/", meetings.agenda_item_create, name="agenda_item_create"),
     path("moten/<int:pk>/bilagor/ny/", meetings.attachment_create, name="attachment_create"),
@@ -34,6 +40,7 @@ urlpatterns = [
     path("moten/<int:pk>/protokoll/skapa/", minutes.minutes_generate, name="minutes_generate"),
     path("moten/<int:pk>/protokoll/redigera/", minutes.minutes_edit, name="minutes_edit"),
     path("moten/<int:pk>/protokoll/justera/", minutes.minutes_approve, name="minutes_approve"),
+    path("moten/<int:pk>/protokoll.pdf", minutes.minutes_pdf, name="minutes_pdf"),
     path(
         "dagordningspunkter/<int:pk>/redigera/",
         meetings.agenda_item_update,

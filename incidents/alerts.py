@@ -552,29 +552,7 @@ def _cosigners(message: JointMessage) -> dict[int, tuple[Person, list[str]]]:
     waiting = {
         s.actor_id: s.actor for s in message.signatures.select_related("actor") if not s.signed_at
     }
-    seats = []
-    for forum in message.incident.activated_forums.all():
-        seats.extend(forum_seats(forum))
-    chosen: dict[int, list[Assignment]] = {}
-    for resolved in resolve_seats(seats):
-        if resolved.actor and resolved.actor.pk in waiting:
-            chosen.setdefault(resolved.actor.pk, []).extend(
-                a for a in resolved.holders if a.person.user_id
-            )
-    rest = [pk for pk in waiting if not chosen.get(pk)]
-    if rest:
-        others = Assignment.objects.filter(
-            current_assignments_q(timezone.localdate()),
-            actor_function__actor_id__in=rest,
-            person__user__isnull=False,
-        ).select_related("person", "actor_function")
-        holders: dict[int, list[Assignment]] = {}
-        deputies: dict[int, list[Assignment]] = {}
-        for assignment in others:
-            target = holders if assignment.role == Assignment.Role.HOLDER else deputies
-            target.setdefault(assignment.actor_function.actor_id, []).append(assignment)
-        for pk in rest:
-            chosen[pk] = holders.get(pk) or deputies.get(pk) or []
+    chosen = selectors.acting_people(message.incident, waiting)
     people: dict[int, tuple[Person, list[str]]] = {}
     for actor_pk, assignments in chosen.items():
         for assignment in assignments:

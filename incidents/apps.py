@@ -12,6 +12,7 @@ class IncidentsConfig(AppConfig):
         from actors.signals import assignments_changed, personal_data_export
 
         from . import tasks  # noqa: F401  (registers the tasks the services send by name)
+        from .support import tasks as support_tasks  # noqa: F401
 
         assignments_changed.connect(_sync_incident_access, dispatch_uid="incidents-access")
 
@@ -44,6 +45,11 @@ class IncidentsConfig(AppConfig):
             label=_("Signals of a need for collaboration"),
             mandatory_channels=("email", "sms", "portal"),
         )
+        from .conferences import kinds as conference_kinds
+        from .support import kinds as support_kinds
+
+        conference_kinds.register()
+        support_kinds.register()
         register_kind("report_reminder", label=_("Report reminders"))
         register_kind("picture_published", label=_("New situation picture"))
         register_kind("direction_issued", label=_("Directions"), mandatory_channels=("portal",))

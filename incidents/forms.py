@@ -202,3 +202,12 @@ class EventTypeForm(forms.ModelForm):
         model = EventType
         fields = ["name", "description"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+
+class MessageWithdrawForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the withdrawal"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text=_("The senders are told; the message stays on the incident, marked withdrawn."),
+    )

@@ -396,6 +396,8 @@ class SituationPicture(models.Model):
     # Directions in force and published joint messages at publication, frozen with the picture.
     directions_snapshot = models.JSONField(default=list)
     messages_snapshot = models.JSONField(default=list)
+    # The open requests for support at publication (incidents.support.selectors.snapshot).
+    requests_snapshot = models.JSONField(default=list)
     sharing_level = models.CharField(
         _("sharing level"), max_length=10, choices=SharingLevel.choices, default=SharingLevel.FORUM
     )
@@ -468,10 +470,16 @@ class DirectionAcknowledgement(models.Model):
 
 
 class JointMessage(models.Model):
+    """A joint message (gemensamt budskap): drafted, co-signed by its senders, approved, then
+    published. A draft or an approved message can be edited (back to draft, signatures cleared
+    when the wording changes) or withdrawn with a reason; a published one is history."""
+
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
-        APPROVED = "approved", _("Approved")
+        # Not "Approved": that msgid is the minutes' state ("Justerat") in Swedish.
+        APPROVED = "approved", _("Approved for publication")
         PUBLISHED = "published", _("Published")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="messages")
     target_group = models.CharField(_("target group"), max_length=200)
@@ -488,6 +496,13 @@ class JointMessage(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Counts the edits: the notices of an edit carry it, so each edit is told once.
+    revision = models.PositiveIntegerField(default=1)
+    withdrawn_reason = models.TextField(_("reason for withdrawal"), blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
 
     history = HistoricalRecords()
 
@@ -506,6 +521,15 @@ class JointMessage(models.Model):
     @property
     def is_approved(self) -> bool:
         return self.status == self.Status.APPROVED
+
+    @property
+    def is_withdrawn(self) -> bool:
+        return self.status == self.Status.WITHDRAWN
+
+    @property
+    def is_open(self) -> bool:
+        """Still being worked on: it can be edited or withdrawn."""
+        return self.status in (self.Status.DRAFT, self.Status.APPROVED)
 
 
 class JointMessageSender(models.Model):

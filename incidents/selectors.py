@@ -14,7 +14,7 @@ from actors.models import Actor, Assignment, Person
 from actors.selectors import current_assignments_q
 from core.access import is_secretariat
 from forums.models import Seat
-from forums.selectors import seat_actors
+from forums.selectors import forum_seats, resolve_seats, seat_actors
 
 from .models import (
     ActorStatus,
@@ -193,6 +193,38 @@ def reporting_overview(
 
 def incident_log(incident: Incident) -> QuerySet[LogEntry]:
     return incident.log.select_related("by").order_by("at", "pk")
+
+
+def acting_people(incident: Incident, actor_ids: Iterable[int]) -> dict[int, list[Assignment]]:
+    """Per actor, the assignments of the people who act for it in the incident (the people
+    ``user_actors`` lets act for it, with a login): the holders of its seats in the activated
+    forums; for an actor without one there, the holders of its functions, else its deputies.
+    An actor with nobody maps to an empty list. Anonymised people are left out."""
+    wanted = set(actor_ids)
+    seats = []
+    for forum in incident.activated_forums.all():
+        seats.extend(forum_seats(forum))
+    chosen: dict[int, list[Assignment]] = {}
+    for resolved in resolve_seats(seats):
+        if resolved.actor and resolved.actor.pk in wanted:
+            chosen.setdefault(resolved.actor.pk, []).extend(
+                a for a in resolved.holders if a.person.user_id and not a.person.anonymised_at
+            )
+    rest = [pk for pk in wanted if not chosen.get(pk)]
+    if rest:
+        holders: dict[int, list[Assignment]] = {}
+        deputies: dict[int, list[Assignment]] = {}
+        for assignment in Assignment.objects.filter(
+            current_assignments_q(timezone.localdate()),
+            actor_function__actor_id__in=rest,
+            person__user__isnull=False,
+            person__anonymised_at__isnull=True,
+        ).select_related("person", "actor_function"):
+            target = holders if assignment.role == Assignment.Role.HOLDER else deputies
+            target.setdefault(assignment.actor_function.actor_id, []).append(assignment)
+        for pk in rest:
+            chosen[pk] = holders.get(pk) or deputies.get(pk) or []
+    return chosen
 
 
 # --- Follow-up ------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ from forums.models import Forum, Mode
 from forums.selectors import forum_seats, resolve_seats
 from forums.services import forum_mode_set
 
-from . import alerts, reach, selectors, signal_alerts
+from . import alerts, message_notices, reach, selectors, signal_alerts
 from .models import (
     ActorStatus,
     Direction,
@@ -211,6 +211,9 @@ def incident_activate(
         signal.status = Signal.Status.ACTIVATED
         signal.incident = incident
         signal.save(update_fields=["status", "incident"])
+    from .checklist.services import checklist_create_from_text  # the live checklist's module
+
+    checklist_create_from_text(incident=incident, text=incident.checklist)
     _set_forum_modes(forums)
     _alert_actors(incident, activated_by)
     incident_access_sync(incidents=[incident])
@@ -505,7 +508,10 @@ def message_approve(*, message: JointMessage, by: Any) -> JointMessage:
     message.status = JointMessage.Status.APPROVED
     message.save(update_fields=["status"])
     log(message.incident, by, "message", _("Joint message approved."))
-    alerts.message_approved(message)
+    if message.revision > 1:
+        message_notices.approved_again(message)  # the first approval's notice had the old text
+    else:
+        alerts.message_approved(message)
     return message
 
 
@@ -533,7 +539,10 @@ def message_publish(*, message: JointMessage, by: Any) -> JointMessage:
 
 
 def register_rows(*, year: int | None = None, include_exercises: bool = True):
-    incidents = Incident.objects.select_related("event_type").prefetch_related("activated_forums")
+    # The signal is read for the gathering times (incidents.statistics).
+    incidents = Incident.objects.select_related("event_type", "from_signal").prefetch_related(
+        "activated_forums"
+    )
     if year:
         incidents = incidents.filter(activated_at__year=year)
     if not include_exercises:
@@ -563,3 +572,108 @@ def event_type_create(*, name: str, description: str = "") -> EventType:
     event_type.full_clean()
     event_type.save()
     return event_type
+
+
+# --- Joint messages: corrections and withdrawal ---------------------------------------------
+
+
+def message_may_change(user: Any, message: JointMessage) -> bool:
+    """The drafter (even after their RKK shift) or whoever communicates now."""
+    return message.drafted_by_id == getattr(user, "pk", None) or selectors.can_communicate(user)
+
+
+@transaction.atomic(durable=True)
+def message_update(
+    *,
+    message: JointMessage,
+    target_group: str,
+    channel: str,
+    text: str,
+    senders: Iterable[Actor],
+    by: Any,
+) -> JointMessage:
+    """Correct a draft or an approved message. A new wording (text, target group or channel)
+    clears every co-signature and asks the senders' people to sign again; a removed sender loses
+    its row, an added one is asked to sign. An approved message that changes goes back to draft:
+    its approval was of what it said and who said it."""
+    require(
+        message_may_change(by, message),
+        _("Only the drafter, the RKK on duty or the secretariat can edit a joint message."),
+    )
+    message = (
+        JointMessage.objects.select_for_update(of=("self",))
+        .select_related("incident")
+        .get(pk=message.pk)
+    )
+    require(message.is_open, _("Only a draft or an approved message can be edited."))
+    require(message.incident.is_active, _("The incident is not activated."))
+    senders = {actor.pk: actor for actor in senders}
+    require(bool(senders), _("Name at least one sending actor."))
+    require(bool(text.strip()), _("Write the message."))
+    target_group, channel, text = target_group.strip(), channel.strip(), text.strip()
+    reworded = (message.target_group, message.channel, message.text) != (
+        target_group,
+        channel,
+        text,
+    )
+    signatures = {s.actor_id: s for s in message.signatures.all()}
+    removed = [pk for pk in signatures if pk not in senders]
+    added = [pk for pk in senders if pk not in signatures]
+    if not (reworded or removed or added):
+        return message
+    message.signatures.filter(actor_id__in=removed).delete()
+    for pk in added:
+        JointMessageSender.objects.create(message=message, actor=senders[pk])
+    if reworded:
+        for signature in message.signatures.filter(signed_at__isnull=False):
+            signature.signed_by = None
+            signature.signed_at = None
+            signature.save(update_fields=["signed_by", "signed_at"])
+    was_approved = message.is_approved
+    message.target_group, message.channel, message.text = target_group, channel, text
+    message.status = JointMessage.Status.DRAFT
+    message.revision += 1
+    message.save(update_fields=["target_group", "channel", "text", "status", "revision"])
+    if reworded:
+        note = _("Joint message to %(group)s edited; the co-signatures were cleared.")
+    else:
+        note = _("Joint message to %(group)s: senders changed.")
+    if was_approved:
+        note += " " + _("Back to draft: it needs approval again.")
+    log(message.incident, by, "message", note % {"group": message.target_group})
+    if reworded:
+        message_notices.sign_again(message, by=by)
+    elif added:
+        message_notices.sign_again(message, by=by, actor_ids=added)
+    return message
+
+
+@transaction.atomic(durable=True)
+def message_withdraw(*, message: JointMessage, reason: str, by: Any) -> JointMessage:
+    """Withdraw a draft or an approved message with a reason: it stays on the incident, marked,
+    and is never published. The senders' people are told."""
+    require(
+        message_may_change(by, message),
+        _("Only the drafter, the RKK on duty or the secretariat can withdraw a joint message."),
+    )
+    message = (
+        JointMessage.objects.select_for_update(of=("self",))
+        .select_related("incident")
+        .get(pk=message.pk)
+    )
+    require(message.is_open, _("Only a draft or an approved message can be withdrawn."))
+    require(bool(reason.strip()), _("Give the reason for the withdrawal."))
+    message.status = JointMessage.Status.WITHDRAWN
+    message.withdrawn_reason = reason.strip()
+    message.withdrawn_by = by
+    message.withdrawn_at = timezone.now()
+    message.save(update_fields=["status", "withdrawn_reason", "withdrawn_by", "withdrawn_at"])
+    log(
+        message.incident,
+        by,
+        "message",
+        _("Joint message to %(group)s withdrawn: %(reason)s")
+        % {"group": message.target_group, "reason": message.withdrawn_reason},
+    )
+    message_notices.withdrawn(message, by=by)
+    return message

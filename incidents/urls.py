@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import register_views, views
 from .checklist import urls as checklist_urls
 from .conferences import urls as conference_urls
 from .picture import views as picture_views
@@ -21,6 +21,8 @@ urlpatterns = [
     path("handelser/aktivera/", views.incident_activate, name="incident_activate"),
     path("handelser/register/", views.register, name="register"),
     path("handelser/register.csv", views.register_csv, name="register_csv"),
+    path("handelser/statistik/", register_views.statistics, name="statistics"),
+    path("handelser/statistik.csv", register_views.statistics_csv, name="statistics_csv"),
     path("handelser/<int:pk>/", views.incident_detail, name="incident_detail"),
     path("handelser/<int:pk>/forum/", views.incident_forums, name="incident_forums"),
     path("handelser/<int:pk>/avaktivera/", views.incident_deactivate, name="incident_deactivate"),
@@ -36,6 +38,7 @@ urlpatterns = [
     ),
     path("handelser/<int:pk>/inriktningar/ny/", views.direction_create, name="direction_create"),
     path("handelser/<int:pk>/budskap/nytt/", views.message_create, name="message_create"),
+    path("handelser/<int:pk>/sok/", register_views.incident_search, name="incident_search"),
     path("handelser/<int:pk>/logg/", views.incident_log, name="incident_log"),
     path("handelser/<int:pk>/logg.csv", views.incident_log_csv, name="incident_log_csv"),
     path("handelser/<int:pk>/logg.pdf", views.incident_log_pdf, name="incident_log_pdf"),
@@ -43,6 +46,9 @@ urlpatterns = [
     path(
         "inriktningar/<int:pk>/kvittera/", views.direction_acknowledge, name="direction_acknowledge"
     ),
+    # Before message_action: its <slug:action> would take these.
+    path("budskap/<int:pk>/andra/", views.message_edit, name="message_edit"),
+    path("budskap/<int:pk>/dra-tillbaka/", views.message_withdraw, name="message_withdraw"),
     path("budskap/<int:pk>/<slug:action>/", views.message_action, name="message_action"),
     path("handelser/<int:pk>/kvittenser/", views.alert_board, name="board"),
     path("handelser/<int:pk>/kvittera/", views.acknowledge_in_portal, name="acknowledge_in_portal"),

@@ -33,6 +33,7 @@ from .forms import (
     FollowUpForm,
     ForumsChangeForm,
     MessageForm,
+    MessageWithdrawForm,
     NoteForm,
     PreparedDirectionForm,
     ReportForm,
@@ -48,6 +49,7 @@ from .models import (
     Signal,
 )
 from .pdf import log_pdf
+from .statistics import MEASURES, gathering_times
 
 # --- Incidents and signals ------------------------------------------------------------------
 
@@ -260,7 +262,9 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": selectors.reporting_overview(incident),
         "directions": directions,
         "joint_messages": list(
-            incident.messages.prefetch_related("signatures__actor").order_by("-created_at")
+            incident.messages.select_related("withdrawn_by")
+            .prefetch_related("signatures__actor")
+            .order_by("-created_at")
         ),
         "coordinator": selectors.can_coordinate(request.user),
         "communicator": selectors.can_communicate(request.user),
@@ -365,6 +369,14 @@ def status_set(request: HttpRequest, pk: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def report_create(request: HttpRequest, pk: int) -> HttpResponse:
     incident = viewable_incident(request, pk)
+    if not incident.is_active:
+        # Said before anyone types a report that could not be submitted.
+        if request.method == "POST":
+            messages.error(
+                request, _("The incident is closed: reports can no longer be submitted.")
+            )
+            return redirect(incident)
+        return render(request, "incidents/report_closed.html", {"incident": incident})
     actor = acting_actor(request, incident)
     previous = incident.reports.filter(actor=actor).order_by("-version").first()
     initial = {}
@@ -518,8 +530,13 @@ def incident_log_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _register(request: HttpRequest):
+    """The year asked for and its incidents, each with its gathering times (``.gathering``)."""
     year = year_param(request.GET.get("year"))  # no year, or not one: every year
-    return year, list(services.register_rows(year=year))
+    incidents = list(services.register_rows(year=year))
+    times = gathering_times(incidents)
+    for incident in incidents:
+        incident.gathering = times[incident.pk]
+    return year, incidents
 
 
 @require_GET
@@ -536,7 +553,12 @@ def register(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "incidents/register.html",
-        {"incidents": incidents, "year": year, "counts": sorted(counts.items(), reverse=True)},
+        {
+            "incidents": incidents,
+            "year": year,
+            "counts": sorted(counts.items(), reverse=True),
+            "measures": [label for _key, label in MEASURES],
+        },
     )
 
 
@@ -556,6 +578,7 @@ def register_csv(request: HttpRequest) -> HttpResponse:
             _("Forums"),
             _("Exercise"),
             _("Status"),
+            *[_("%(measure)s (minutes)") % {"measure": label} for _key, label in MEASURES],
         ]
     )
     for incident in incidents:
@@ -569,6 +592,7 @@ def register_csv(request: HttpRequest) -> HttpResponse:
                 "; ".join(f.name for f in incident.activated_forums.all()),
                 _("yes") if incident.is_exercise else _("no"),
                 incident.get_status_display(),
+                *incident.gathering.csv_cells,
             ]
         )
     return response
@@ -761,4 +785,64 @@ def alert_board(request: HttpRequest, pk: int) -> HttpResponse:
             "rows": board.seats,
             "counts": list(counts.items()),
         },
+    )
+
+
+# --- Joint messages: corrections and withdrawal ---------------------------------------------
+
+
+def _changeable_message(request: HttpRequest, pk: int) -> JointMessage:
+    """The message, if the user may see its incident (404) and may change it (403)."""
+    message = get_object_or_404(
+        JointMessage.objects.select_related("incident", "drafted_by"), pk=pk
+    )
+    viewable_incident(request, message.incident_id)
+    if not services.message_may_change(request.user, message):
+        raise PermissionDenied
+    return message
+
+
+@require_http_methods(["GET", "POST"])
+def message_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    message = _changeable_message(request, pk)
+    incident = message.incident
+    if not (message.is_open and incident.is_active):
+        messages.error(request, _("Only a draft or an approved message can be edited."))
+        return redirect(incident)
+    initial = {
+        "target_group": message.target_group,
+        "channel": message.channel,
+        "text": message.text,
+        "senders": list(message.senders.all()),
+    }
+    return form_page(
+        request,
+        form=MessageForm(request.POST or None, initial=initial),
+        title=_("Edit the joint message"),
+        save=lambda data: services.message_update(message=message, by=request.user, **data),
+        success_url=incident.get_absolute_url() + "#messages-heading",
+        success_message=_(
+            "The message was saved. If its wording changed, the senders sign it again."
+        ),
+        cancel_url=incident.get_absolute_url() + "#messages-heading",
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def message_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    message = _changeable_message(request, pk)
+    incident = message.incident
+    if not message.is_open:
+        messages.error(request, _("Only a draft or an approved message can be withdrawn."))
+        return redirect(incident)
+    return form_page(
+        request,
+        form=MessageWithdrawForm(request.POST or None),
+        title=_("Withdraw the joint message to %(group)s") % {"group": message.target_group},
+        save=lambda data: services.message_withdraw(
+            message=message, reason=data["reason"], by=request.user
+        ),
+        success_url=incident.get_absolute_url() + "#messages-heading",
+        success_message=_("The message was withdrawn; the senders are told."),
+        cancel_url=incident.get_absolute_url() + "#messages-heading",
     )

@@ -198,6 +198,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "incidents.tasks.remind_overdue_reports",
         "schedule": 300.0,
     },
+    "expire-support-requests": {
+        "task": "incidents.support.tasks.expire_support_requests",
+        "schedule": 120.0,
+    },
     "invoice-reminders": {
         "task": "membership.tasks.send_invoice_reminders",
         "schedule": crontab(hour=7, minute=30),

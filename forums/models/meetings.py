@@ -39,6 +39,20 @@ class Meeting(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, editable=False
     )
+    # The invitation goes out when the secretariat sends it, not when the meeting is created:
+    # nothing about the meeting reaches the seat holders before then.
+    invitation_sent_at = models.DateTimeField(
+        _("invitation sent"), null=True, blank=True, editable=False
+    )
+    invitation_sent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invitation sent by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
 
     history = HistoricalRecords()
 
@@ -75,6 +89,10 @@ class Meeting(models.Model):
     def is_activated(self) -> bool:
         """Held in activated mode."""
         return self.mode == Mode.ACTIVATED
+
+    @property
+    def invitation_sent(self) -> bool:
+        return self.invitation_sent_at is not None
 
 
 class AgendaItem(models.Model):

@@ -40,6 +40,9 @@ class Minutes(models.Model):
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # Rendered once, in the same update that approves: afterwards the row is frozen, so the
+    # document sent to the actors is the one that stays.
+    pdf = models.FileField(_("PDF"), upload_to="minutes/", blank=True, editable=False)
 
     history = HistoricalRecords()
 
@@ -56,12 +59,22 @@ class Minutes(models.Model):
 
 
 class MinutesRecipient(models.Model):
-    """Who gets approved minutes "returned to the home organisation" (sent by notifications)."""
+    """Who gets approved minutes "returned to the home organisation" (sent by notifications).
+
+    Two kinds of row: a seat holder or deputy (``person``), and the organisation itself, once
+    per actor with a seat in the forum, at its functional address (``person`` empty,
+    ``address`` set) — so an actor whose seat is vacant still gets the minutes home."""
 
     minutes = models.ForeignKey(Minutes, on_delete=models.CASCADE, related_name="recipients")
     actor = models.ForeignKey(Actor, on_delete=models.PROTECT, related_name="+")
-    person = models.ForeignKey("actors.Person", on_delete=models.PROTECT, related_name="+")
+    person = models.ForeignKey(
+        "actors.Person", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    address = models.EmailField(_("e-mail address"), blank=True)
+    # The reason is addressed to the recipient ("You are…"); the capacity describes them to
+    # others (the secretariat's list of who got the minutes).
     reason = models.CharField(max_length=300)
+    capacity = models.CharField(_("capacity"), max_length=300, blank=True)
 
     history = HistoricalRecords()
 
@@ -71,8 +84,17 @@ class MinutesRecipient(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["minutes", "person"], name="minutes_recipient_unique_person"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["minutes", "actor"],
+                condition=models.Q(person__isnull=True),
+                name="minutes_recipient_unique_organisation",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.person} ({self.actor})"
+        return f"{self.person or self.address} ({self.actor})"
+
+    @property
+    def is_organisation(self) -> bool:
+        return self.person_id is None

@@ -40,7 +40,10 @@ def meeting_create(request: HttpRequest, pk: int) -> HttpResponse:
         form=form,
         title=_("New meeting of %(forum)s") % {"forum": forum.name},
         save=lambda data: services.meeting_create(forum=forum, created_by=request.user, **data),
-        success_message=_("The meeting was scheduled. Add the agenda."),
+        success_message=_(
+            "The meeting was scheduled. Add the agenda, then send the invitation: nobody is "
+            "told before."
+        ),
         cancel_url=forum.get_absolute_url(),
     )
 
@@ -59,6 +62,7 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "meeting": meeting,
             "minutes": minutes,
             "locked": bool(minutes and minutes.is_approved),
+            "started": meeting.starts_at <= timezone.now(),
             "rows": [(r, attendance.get(r.seat.pk)) for r in composition],
             "decisions": sorted(meeting.decisions.all(), key=lambda d: d.number),
             "loose_attachments": [a for a in meeting.attachments.all() if not a.agenda_item_id],
@@ -83,6 +87,26 @@ def meeting_update(request: HttpRequest, pk: int) -> HttpResponse:
         save=lambda data: services.meeting_update(meeting=meeting, **data),
         success_message=_("The meeting was saved; calendars get the change."),
         cancel_url=meeting.get_absolute_url(),
+    )
+
+
+@secretariat_required
+@require_http_methods(["GET", "POST"])
+def meeting_invitation_send(request: HttpRequest, pk: int) -> HttpResponse:
+    meeting = get_object_or_404(Meeting.objects.select_related("forum"), pk=pk)
+    return confirm_page(
+        request,
+        action=lambda: services.meeting_invitation_send(meeting=meeting, sent_by=request.user),
+        title=_("Send the invitation to %(meeting)s?") % {"meeting": meeting.display_title},
+        explanation=_(
+            "Every seat holder and deputy of %(forum)s gets the invitation with the agenda and a "
+            "calendar event. Later changes of time, place or agenda go out as updates."
+        )
+        % {"forum": meeting.forum.name},
+        confirm_label=_("Send the invitation"),
+        cancel_url=meeting.get_absolute_url(),
+        success_message=_("The invitation was sent."),
+        done_url=meeting,
     )
 
 

@@ -16,5 +16,11 @@ class PictureForm(forms.Form):
         label=_("Needs and requests"), widget=forms.Textarea(attrs={"rows": 3}), required=False
     )
     sharing_level = forms.ChoiceField(
-        label=_("Sharing level"), choices=SharingLevel.choices, initial=SharingLevel.FORUM
+        label=_("Sharing level"),
+        choices=SharingLevel.choices,
+        initial=SharingLevel.FORUM,
+        help_text=_(
+            "The short version reaches actors outside the activated forums: share it with the "
+            "network's members or publicly. It carries only the reports shared that widely."
+        ),
     )

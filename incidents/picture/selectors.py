@@ -7,10 +7,14 @@ from typing import Any
 
 from django.contrib.auth.models import Permission
 from django.db.models import OuterRef, QuerySet, Subquery
+from django.utils.translation import gettext as _
+
+from forums.models import SharingLevel
 
 from ..models import (
     IMPACT_ORDER,
     ActorStatus,
+    ImpactLevel,
     Incident,
     IncidentUserObjectPermission,
     SituationPicture,
@@ -106,3 +110,91 @@ def pictures_without_pdf(
         .order_by("published_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
+
+
+# The short version reaches actors outside the activated forums (seed 003 §2.4: adapted to the
+# indirectly affected): only what is shared with the whole network, or publicly, goes into it.
+SHORT_SHARING_LEVELS = (SharingLevel.NETWORK, SharingLevel.PUBLIC)
+
+
+def shareable(audience: str, report: SituationReport | None) -> bool:
+    """Whether a report may go into a picture for ``audience``: all of them into the full
+    version (its readers are the activated forums), into the short version only those shared
+    beyond the forum (no report, no row: the short version names no actor it says nothing
+    of)."""
+    if audience != SituationPicture.Audience.SHORT:
+        return True
+    return report is not None and report.sharing_level in SHORT_SHARING_LEVELS
+
+
+def impact_label(code: str) -> str:
+    """The Swedish words for an impact level code kept in a snapshot ("–" for none)."""
+    if not code:
+        return "–"
+    try:
+        return str(ImpactLevel(code).label)
+    except ValueError:
+        return code  # a level since removed: its code rather than nothing
+
+
+def summary_draft(incident: Incident, since: datetime.datetime | None) -> str:
+    """A first draft of the next picture's summary, from the reports new since the last
+    published picture: per actor its newest new report (name, impact in words, the situation
+    in brief, its needs). The RSIB edits it; nothing is published without them. Lines from
+    reports shared with the forum only are marked, for the short version's sake."""
+    newest: dict[int, SituationReport] = {}
+    for report in reports_since(incident, since):  # newest first
+        newest.setdefault(report.actor_id, report)
+    lines = []
+    for report in sorted(newest.values(), key=lambda r: r.actor.name):
+        line = f"{report.actor.name}: {impact_label(report.impact)}. {_brief(report.situation)}"
+        if report.needs.strip():
+            line += " " + _("Needs: %(needs)s") % {"needs": _brief(report.needs)}
+        if report.sharing_level == SharingLevel.FORUM:
+            line += " " + _("[forum only]")
+        lines.append(line)
+    return "\n".join(lines)
+
+
+def _brief(text: str, limit: int = 300) -> str:
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    return text[: limit - 1].rsplit(" ", 1)[0] + "…"
+
+
+def snapshot_rows(picture: SituationPicture | None) -> list[dict]:
+    """A picture's frozen actor rows as shown (page, fragment, PDF), each with
+    ``impact_label`` in words. For the short version, checked again at showing: a row whose
+    report was shared with the forum only is left out, so a short version published before
+    the snapshot was filtered shows no more than one published now. One query for those."""
+    if picture is None:
+        return []
+    rows = [dict(row) for row in picture.actor_snapshot]
+    if picture.audience == SituationPicture.Audience.SHORT:
+        wanted = {
+            (row.get("actor_id"), row.get("report_version"))
+            for row in rows
+            if row.get("sharing_level") not in SHORT_SHARING_LEVELS
+        }
+        allowed = set()
+        if wanted:
+            allowed = set(
+                SituationReport.objects.filter(
+                    incident_id=picture.incident_id,
+                    actor_id__in={actor for actor, _v in wanted},
+                    sharing_level__in=SHORT_SHARING_LEVELS,
+                ).values_list("actor_id", "version")
+            )
+        rows = [
+            row
+            for row in rows
+            if row.get("sharing_level") in SHORT_SHARING_LEVELS
+            or (
+                row.get("sharing_level") is None
+                and (row.get("actor_id"), row.get("report_version")) in allowed
+            )
+        ]
+    for row in rows:
+        row["impact_label"] = impact_label(row.get("impact", ""))
+    return rows

@@ -3,6 +3,7 @@ the latest reports, directions and published messages, logged on the incident's 
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -10,17 +11,24 @@ from django.utils.translation import gettext as _
 
 from core.queue import hand_over
 from core.rules import require
+from forums.models import SharingLevel
 
 from .. import alerts
 from .. import selectors as incident_selectors
 from ..models import Incident, JointMessage, SituationPicture
+from ..support import selectors as support_selectors
 from ..timeline import log
+from . import selectors
 
 
-def _snapshot(incident: Incident) -> list[dict]:
+def _snapshot(incident: Incident, audience: str) -> list[dict]:
+    """The actors' rows frozen with the picture. The short version goes outside the activated
+    forums: it keeps only the actors whose latest report may be shared that widely."""
     rows = []
     for row in incident_selectors.reporting_overview(incident):
         report = row.report
+        if not selectors.shareable(audience, report):
+            continue
         rows.append(
             {
                 "actor": row.actor.name,
@@ -33,6 +41,7 @@ def _snapshot(incident: Incident) -> list[dict]:
                 "situation": report.situation if report else "",
                 "needs": report.needs if report else "",
                 "report_version": report.version if report else None,
+                "sharing_level": report.sharing_level if report else None,
                 "reported_at": report.submitted_at.isoformat() if report else None,
             }
         )
@@ -47,10 +56,11 @@ def picture_publish(
     summary: str,
     published_by: Any,
     needs_and_requests: str = "",
-    sharing_level: str = "forum",
+    sharing_level: str | None = None,
 ) -> SituationPicture:
     """Publish a new version of the common picture for one audience; the per-actor part is a
-    frozen snapshot of the latest reports, and the PDF is rendered by a worker afterwards."""
+    frozen snapshot of the latest reports (for the short version only those its audience may
+    see), and the PDF is rendered by a worker afterwards."""
     from incidents.tasks import render_picture_pdf  # the tasks module imports the services
 
     require(
@@ -61,6 +71,18 @@ def picture_publish(
     require(incident.is_active, _("The incident is not activated."))
     require(bool(summary.strip()), _("Write the summary."))
     require(audience in SituationPicture.Audience.values, _("Unknown audience."))
+    short = audience == SituationPicture.Audience.SHORT
+    if sharing_level is None:
+        sharing_level = SharingLevel.NETWORK if short else SharingLevel.FORUM
+    if short and sharing_level not in selectors.SHORT_SHARING_LEVELS:
+        raise ValidationError(
+            {
+                "sharing_level": _(
+                    "The short version goes to actors outside the activated forums: share it "
+                    "with the network's members or publicly."
+                )
+            }
+        )
     last = incident.pictures.filter(audience=audience).aggregate(last=Max("version"))["last"] or 0
     picture = SituationPicture.objects.create(
         incident=incident,
@@ -68,7 +90,7 @@ def picture_publish(
         version=last + 1,
         summary=summary.strip(),
         needs_and_requests=needs_and_requests.strip(),
-        actor_snapshot=_snapshot(incident),
+        actor_snapshot=_snapshot(incident, audience),
         directions_snapshot=[
             {
                 "text": d.text,
@@ -85,10 +107,16 @@ def picture_publish(
                 "published_at"
             )
         ],
+        # The requests between actors are for the activated forums, not the short version.
+        requests_snapshot=support_selectors.snapshot(incident)
+        if audience == SituationPicture.Audience.FULL
+        else [],
         sharing_level=sharing_level,
         published_by=published_by,
     )
-    picture.reports.set(incident_selectors.latest_reports(incident))
+    picture.reports.set(
+        r for r in incident_selectors.latest_reports(incident) if selectors.shareable(audience, r)
+    )
     log(
         incident,
         published_by,

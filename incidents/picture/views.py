@@ -46,12 +46,14 @@ def _published(incident: Incident) -> dict[str, Any]:
     pictures = selectors.latest_pictures(incident)
     full, short = pictures.get("full"), pictures.get("short")
     shown = full or short
-    impacts = selectors.municipality_impacts(shown.actor_snapshot if shown else [])
+    impacts = selectors.municipality_impacts(selectors.snapshot_rows(shown))
     affected = {m.municipality_code for m in incident.affected_municipalities.all()}
     return {
         "full": full,
         "short": short,
         "picture": shown,
+        # What the indirectly affected received, as they received it.
+        "short_rows": selectors.snapshot_rows(short),
         "map": municipality_map(impacts=impacts, affected=affected),
         "rows": incident_selectors.reporting_overview(incident),
     }
@@ -99,10 +101,11 @@ def picture_publish(request: HttpRequest, pk: int) -> HttpResponse:
     require_coordinator(request)
     latest = selectors.latest_pictures(incident)
     since = max((p.published_at for p in latest.values()), default=None)
-    form = PictureForm(
-        request.POST or None,
-        initial={"summary": latest["full"].summary if "full" in latest else ""},
-    )
+    # A draft from what is new, for the RSIB to edit; with nothing new, the last full summary.
+    draft = "" if request.method == "POST" else selectors.summary_draft(incident, since)
+    if not draft and "full" in latest:
+        draft = latest["full"].summary
+    form = PictureForm(request.POST or None, initial={"summary": draft})
 
     def answer() -> HttpResponse:
         if request.method == "POST" and form.is_valid():

@@ -230,7 +230,7 @@ def world(incident, seat, holder, rsib, rkk, prepared, secretariat_user):  # noq
         incident=incident, audience="full", summary="Läget är ansträngt.", published_by=rsib
     )
     incident_services.direction_issue(incident=incident, text="Prioritera elförsörjning.", by=rsib)
-    incident_services.message_draft(
+    message = incident_services.message_draft(
         incident=incident,
         target_group="Allmänheten",
         channel="webb",
@@ -296,6 +296,7 @@ def world(incident, seat, holder, rsib, rkk, prepared, secretariat_user):  # noq
             "action_item": action_item,
             "incident": incident,
             "signal": signal,
+            "message": message,
             "shift": shift,
             "prepared": prepared,
             "schedule": FeeSchedule.objects.get(year=2026),

@@ -3,6 +3,8 @@ from django.urls import reverse
 
 from incidents import services
 from incidents.models import Incident, Signal
+from tests.incidents.checklist.test_views import CHECKLIST_PAGES, CHECKLIST_POST_ONLY
+from tests.incidents.conferences.test_views import CONFERENCE_PAGES, CONFERENCE_POST_ONLY
 from tests.incidents.conftest import (
     ANY,
     COMMUNICATE,
@@ -16,6 +18,10 @@ from tests.incidents.conftest import (
 from tests.incidents.picture.test_views import PAGES as PICTURE_PAGES
 from tests.incidents.roster.test_views import PAGES as ROSTER_PAGES
 from tests.incidents.roster.test_views import POST_ONLY as ROSTER_POST_ONLY
+from tests.incidents.support.test_views import SUPPORT_PAGES, SUPPORT_POST_ONLY
+from tests.incidents.test_message_corrections import MESSAGE_PAGES
+from tests.incidents.test_search import SEARCH_PAGES
+from tests.incidents.test_statistics import STATISTICS_PAGES
 
 pytestmark = pytest.mark.django_db
 
@@ -60,8 +66,13 @@ def test_permission_matrix(name, kwargs, expected, objects, clients):
 def test_every_incidents_url_is_covered():
     from incidents.urls import urlpatterns
 
-    pages = PAGES + PICTURE_PAGES + ROSTER_PAGES
+    pages = PAGES + PICTURE_PAGES + ROSTER_PAGES + SEARCH_PAGES + STATISTICS_PAGES
+    pages += MESSAGE_PAGES
     post_only = POST_ONLY + ROSTER_POST_ONLY
+    pages += SUPPORT_PAGES
+    post_only += SUPPORT_POST_ONLY
+    pages += CONFERENCE_PAGES + CHECKLIST_PAGES
+    post_only += CONFERENCE_POST_ONLY + CHECKLIST_POST_ONLY
     covered = {p[0].split(":")[1] for p in pages} | set(post_only) | set(TOKEN_PAGES)
     assert {p.name for p in urlpatterns} == covered
 

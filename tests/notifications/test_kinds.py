@@ -31,7 +31,7 @@ def test_a_kind_no_app_registered_is_refused_and_nothing_is_written():
 
 def _queued_kinds(path: Path) -> set[str]:
     """The literal kinds of the ``Outgoing(...)`` calls in a module (names resolved to the
-    module's own string constants)."""
+    module's own string constants, a helper's ``kind`` parameter to what its callers pass)."""
     tree = ast.parse(path.read_text(), filename=str(path))
     constants = {
         target.id: node.value.value
@@ -40,6 +40,18 @@ def _queued_kinds(path: Path) -> set[str]:
         for target in node.targets
         if isinstance(target, ast.Name)
     }
+    helpers = {
+        node.name
+        for node in ast.walk(tree)
+        if isinstance(node, ast.FunctionDef)
+        and any(arg.arg == "kind" for arg in node.args.args + node.args.kwonlyargs)
+    }
+    passed_on: dict[str, set[str]] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in helpers:
+            for keyword in node.keywords:
+                if keyword.arg == "kind" and isinstance(keyword.value, ast.Constant):
+                    passed_on.setdefault("kind", set()).add(keyword.value.value)
     found = set()
     for node in ast.walk(tree):
         if not isinstance(node, ast.Call):
@@ -54,7 +66,11 @@ def _queued_kinds(path: Path) -> set[str]:
                 found.add(keyword.value.value)
             elif isinstance(keyword.value, ast.Name | ast.Attribute):
                 name = getattr(keyword.value, "id", None) or keyword.value.attr
-                found.add(constants.get(name, name))
+                if name in constants or name not in passed_on:
+                    found.add(constants.get(name, name))
+                else:
+                    # A helper's parameter: the kinds its callers in this module pass to it.
+                    found |= passed_on[name]
     return found
 
 

@@ -21,8 +21,12 @@ def superuser(db) -> Client:
 
 def test_every_admin_history_page_opens(world, superuser):
     from notifications.models import KindPolicy
+    from tests.incidents.conferences.world import extra as conference_world
+    from tests.incidents.support.world import world_request
 
     KindPolicy.objects.get_or_create(kind="world", defaults={"label": "Världen"})
+    conference_world(world)  # the world's conferences, their records and a checklist item
+    world_request(world)  # a request for support and its first step
     opened, failures = set(), []
     for model in admin.site._registry:
         obj = model._default_manager.order_by("pk").first()

@@ -47,6 +47,7 @@ KNOWN_PROTECTED = {
     "incidents_situationreport",
     "incidents_logentry",
     "incidents_situationpicture",
+    "incidents_conferenceprotocol",
     "membership_invoice",
     "membership_invoiceline",
     "planning_activityreport",
@@ -135,6 +136,11 @@ def locked(
         senders=[seat.actor],
         by=secretariat_user,
     )
+    from incidents.conferences import services as conference_services
+    from tests.incidents.conferences.conftest import begun, schedule
+
+    conference = schedule(incident, rsib, forum)[0]
+    protocol = conference_services.conference_close(conference=begun(conference), by=rsib)
     return {
         "forums.meeting": meeting,
         "forums.attachment": attachment,
@@ -150,6 +156,7 @@ def locked(
         "incidents.incident": incident,
         "incidents.direction": direction,
         "incidents.jointmessage": message,
+        "incidents.conferenceprotocol": protocol,
     }
 
 
@@ -168,6 +175,7 @@ CASES = [
     "incidents.incident",
     "incidents.direction",
     "incidents.jointmessage",
+    "incidents.conferenceprotocol",
 ]
 
 

@@ -35,6 +35,9 @@ NOT_FORMS = {
     "two_factor_verify",
     "two_factor_setup",
     "password_reset",  # sends mail through the outbox; covered by tests/ssr_portal
+    "incidents:support_picture_panel",  # an htmx fragment of the picture page, no form
+    "forums:minutes_pdf",  # a PDF download
+    "incidents:conference_protocol_pdf",  # a PDF download
 }
 
 

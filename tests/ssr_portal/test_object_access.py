@@ -9,6 +9,8 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.incidents.conferences import world as conference_world
+from tests.incidents.support.world import world_request
 from tests.urlconf import url_names
 from tests.world import MARKER
 
@@ -59,6 +61,8 @@ GUARDED = {
     "forums:minutes_generate": pk("meeting"),
     "forums:minutes_edit": pk("meeting"),
     "forums:minutes_approve": pk("meeting"),
+    "forums:minutes_pdf": pk("meeting"),
+    "forums:meeting_invitation_send": pk("meeting"),
     "forums:agenda_item_update": pk("agenda_item"),
     "forums:attachment_download": pk("attachment"),
     "forums:action_item_status": pk("action_item"),
@@ -77,14 +81,36 @@ GUARDED = {
     "incidents:incident_log": pk("incident"),
     "incidents:incident_log_csv": pk("incident"),
     "incidents:incident_log_pdf": pk("incident"),
+    "incidents:incident_search": pk("incident"),
     "incidents:picture_pdf": pk("picture"),
+    "incidents:support_request_list": pk("incident"),
+    "incidents:support_request_create": pk("incident"),
+    "incidents:support_picture_panel": pk("incident"),
+    "incidents:support_request_detail": lambda w: {"pk": world_request(w).pk},
+    "incidents:support_request_action": lambda w: {"pk": world_request(w).pk, "action": "answer"},
     "incidents:direction_acknowledge": pk("direction"),
     "incidents:message_action": lambda w: {"pk": w["message"].pk, "action": "cosign"},
+    "incidents:message_edit": pk("message"),
+    "incidents:message_withdraw": pk("message"),
     "incidents:board": pk("incident"),
     "incidents:acknowledge_in_portal": pk("incident"),
     "incidents:shift_detail": pk("shift"),
     "incidents:shift_change_decide": pk("shift_change"),
     "incidents:prepared_direction_update": pk("prepared_direction"),
+    "incidents:conference_create": pk("incident"),
+    "incidents:conference_detail": conference_world.conference,
+    "incidents:conference_update": conference_world.conference,
+    "incidents:conference_cancel": conference_world.conference,
+    "incidents:conference_close": conference_world.conference,
+    "incidents:conference_attendance": conference_world.conference,
+    "incidents:conference_round": conference_world.conference,
+    "incidents:conference_decision": conference_world.conference,
+    "incidents:conference_action": conference_world.conference,
+    "incidents:conference_action_done": conference_world.conference_action,
+    "incidents:conference_protocol_pdf": conference_world.closed_conference,
+    "incidents:checklist_item_create": pk("incident"),
+    "incidents:checklist_item_state": conference_world.checklist_item,
+    "incidents:checklist_item_owner": conference_world.checklist_item,
     "notifications:inbox_item": pk("notification"),
     "notifications:outbox_retry": pk("notification"),
     "membership:schedule_update": pk("fee_schedule"),
