@@ -265,7 +265,7 @@ def test_journey_3_signal_activate_report_publish_live_picture_map_and_pdf(
     # A third person (the deputy) has the picture open before anything is published.
     dan = new_context(deputy, viewport=viewport).new_page()
     dan.goto(picture_url)
-    assert dan.locator(".empty-state").is_visible()
+    assert dan.locator("#picture-live > .empty-state", has_text="Ingen lägesbild").is_visible()
     dan.evaluate("window.notReloaded = true")
     tab_to(dan, "#picture-reports")  # the reader is in the reports table when news arrives
 

@@ -235,6 +235,10 @@ EXPORTS = {
         ("incidents:register_csv", lambda w: {}),
         ["minus", "equals", "cr"],
     ),
+    "incidents/register_views.py:statistics_csv": (
+        ("incidents:statistics_csv", lambda w: {}),
+        ["equals"],
+    ),
     "membership/views.py:csv_download": (
         ("membership:csv", lambda w: {"year": w["year"]}),
         ["equals"],
