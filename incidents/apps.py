@@ -12,6 +12,7 @@ class IncidentsConfig(AppConfig):
         from actors.signals import assignments_changed, personal_data_export
 
         from . import tasks  # noqa: F401  (registers the tasks the services send by name)
+        from .picture import tasks as picture_tasks  # noqa: F401
         from .support import tasks as support_tasks  # noqa: F401
 
         assignments_changed.connect(_sync_incident_access, dispatch_uid="incidents-access")

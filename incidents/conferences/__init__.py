@@ -1,3 +1,3 @@
 """Coordination conferences (samverkanskonferens) of an incident: scheduled by the RSIB, with a
-status round, decisions, actions and attendance, ending in a short protocol. Its models belong
-to the incidents app and are importable from ``incidents.models``."""
+status round, decisions, actions and attendance, ending in a short protocol. Its models are in
+``incidents.models``."""

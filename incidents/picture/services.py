@@ -19,6 +19,7 @@ from ..models import Incident, JointMessage, SituationPicture
 from ..support import selectors as support_selectors
 from ..timeline import log
 from . import selectors
+from .tasks import render_picture_pdf
 
 
 def _snapshot(incident: Incident, audience: str) -> list[dict]:
@@ -61,8 +62,6 @@ def picture_publish(
     """Publish a new version of the common picture for one audience; the per-actor part is a
     frozen snapshot of the latest reports (for the short version only those its audience may
     see), and the PDF is rendered by a worker afterwards."""
-    from incidents.tasks import render_picture_pdf  # the tasks module imports the services
-
     require(
         incident_selectors.can_coordinate(published_by),
         _("Only the RSIB on duty or the secretariat can publish."),

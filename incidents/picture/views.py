@@ -25,6 +25,7 @@ from ..map import municipality_map
 from ..models import Incident, SituationPicture
 from . import selectors, services
 from .forms import PictureForm
+from .tasks import render_picture_pdf
 
 # The live part of the picture is shared by everyone who may see the incident, so it is
 # rendered once and cached: per picture version, newest report and newest status (anything that
@@ -143,8 +144,6 @@ def _publish_form(request: HttpRequest, incident, form: PictureForm, since) -> H
 @audited(AuditEvent.Kind.DOWNLOAD, model=SituationPicture)
 @require_GET
 def picture_pdf(request: HttpRequest, pk: int) -> HttpResponse:
-    from ..tasks import render_picture_pdf
-
     picture = get_object_or_404(SituationPicture.objects.select_related("incident"), pk=pk)
     viewable_incident(request, picture.incident_id)
     if not picture.pdf:

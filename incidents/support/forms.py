@@ -6,7 +6,7 @@ from actors.models import Actor
 from forums.forms import DateTimeInput
 
 from ..forms import NOT_CLASSIFIED
-from .models import SupportRequest
+from ..models import SupportRequest
 
 
 class SupportRequestForm(forms.Form):

@@ -13,7 +13,7 @@ from notifications.models import Channel
 from notifications.services import Outgoing, notifications_queue, render_message
 
 from .. import selectors as incident_selectors
-from .models import SupportRequest, SupportRequestEvent
+from ..models import SupportRequest, SupportRequestEvent
 from .selectors import asker_label, participating_actors, recipients_label
 
 KIND_REQUEST = "support_request"

@@ -11,8 +11,7 @@ from django.utils import timezone
 from actors.models import Actor
 
 from .. import selectors as incident_selectors
-from ..models import Incident, SituationReport
-from .models import SupportRequest, SupportRequestEvent
+from ..models import Incident, SituationReport, SupportRequest, SupportRequestEvent
 
 OPEN_STATES = (SupportRequest.Status.OPEN, SupportRequest.Status.ACCEPTED)
 

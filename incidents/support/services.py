@@ -17,10 +17,9 @@ from actors.models import Actor
 from core.rules import require
 
 from .. import selectors as incident_selectors
-from ..models import Incident, SituationReport
+from ..models import Incident, SituationReport, SupportRequest, SupportRequestEvent
 from ..timeline import log
 from . import notify, selectors
-from .models import SupportRequest, SupportRequestEvent
 
 logger = logging.getLogger(__name__)
 

@@ -18,10 +18,9 @@ from core.pages import apply_errors, form_page
 
 from .. import selectors as incident_selectors
 from ..access import viewable_incident
-from ..models import Incident, SituationReport
+from ..models import Incident, SituationReport, SupportRequest
 from . import selectors, services
 from .forms import AnswerForm, StepNoteForm, SupportRequestForm
-from .models import SupportRequest
 
 LIST_FILTERS = ("open", "all")
 

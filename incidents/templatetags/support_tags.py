@@ -9,8 +9,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from incidents import selectors as incident_selectors
+from incidents.models import SupportRequest
 from incidents.support import selectors
-from incidents.support.models import SupportRequest
 
 register = template.Library()
 

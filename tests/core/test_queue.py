@@ -9,7 +9,7 @@ from django.db import transaction
 from kombu.exceptions import OperationalError
 
 from core import queue
-from incidents.tasks import render_picture_pdf
+from incidents.picture.tasks import render_picture_pdf
 from tests.faults.harness import free_port, portal_settings
 
 pytestmark = pytest.mark.django_db

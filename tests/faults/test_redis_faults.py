@@ -60,7 +60,7 @@ def test_redis_down_during_an_activation_loses_nothing(
     prepared,  # noqa: F811
     settings,
 ):
-    from incidents.tasks import requeue_picture_pdfs
+    from incidents.picture.tasks import requeue_picture_pdfs
     from notifications.tasks import requeue_stale
 
     _seat_holders(forum, EXTRA_SEATS)

@@ -10,7 +10,7 @@ from pypdf import PdfReader
 from actors.models import Actor
 from incidents import services as incident_services
 from incidents.picture import services as picture_services
-from incidents.tasks import render_picture_pdf
+from incidents.picture.tasks import render_picture_pdf
 
 pytestmark = pytest.mark.django_db
 SCRIPT = "<script>alert(1)</script>"

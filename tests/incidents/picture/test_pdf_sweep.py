@@ -4,9 +4,9 @@ the commit, and the beat sweep queues it again if that hand-over was lost."""
 import pytest
 from django.conf import settings as django_settings
 
-from incidents import tasks
 from incidents.models import SituationPicture
 from incidents.picture import services as picture_services
+from incidents.picture import tasks
 
 pytestmark = pytest.mark.django_db
 

@@ -56,7 +56,7 @@ def test_only_the_coordinator_publishes(incident, holder):
 
 
 def test_pdf_task_is_idempotent(incident, rsib):
-    from incidents.tasks import render_picture_pdf
+    from incidents.picture.tasks import render_picture_pdf
 
     picture = picture_services.picture_publish(
         incident=incident, audience="full", summary="Sammanfattning", published_by=rsib

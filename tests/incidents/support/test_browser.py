@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from incidents.support.models import SupportRequest
+from incidents.models import SupportRequest
 from tests.browser.conftest import (  # noqa: F401  (the browser fixtures)
     MOBILE,
     axe_violations,

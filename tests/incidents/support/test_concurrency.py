@@ -6,7 +6,7 @@ import uuid
 import pytest
 from django.urls import reverse
 
-from incidents.support.models import SupportRequest, SupportRequestEvent
+from incidents.models import SupportRequest, SupportRequestEvent
 from notifications.models import Notification
 from tests.concurrency import post_at_once
 from tests.incidents.conftest import client_for

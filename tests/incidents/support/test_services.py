@@ -9,10 +9,9 @@ from django.db import DatabaseError, connection, transaction
 from django.utils import timezone
 
 from incidents import services as incident_services
-from incidents.models import LogEntry
+from incidents.models import LogEntry, SupportRequest, SupportRequestEvent
 from incidents.picture import services as picture_services
 from incidents.support import services
-from incidents.support.models import SupportRequest, SupportRequestEvent
 from notifications.models import Notification
 from tests.factories import ActorFactory
 

@@ -10,9 +10,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from incidents import services as incident_services
+from incidents.models import SupportRequest, SupportRequestEvent
 from incidents.picture import services as picture_services
 from incidents.support import services
-from incidents.support.models import SupportRequest, SupportRequestEvent
 from notifications.models import Notification
 from tests.incidents.conftest import READ, ROLES, client_for, report
 

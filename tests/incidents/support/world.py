@@ -5,8 +5,8 @@ import datetime
 
 from django.utils import timezone
 
+from incidents.models import SupportRequest
 from incidents.support import services
-from incidents.support.models import SupportRequest
 from tests.world import MARKER
 
 

@@ -1,4 +1,5 @@
-"""The support models; they belong to the incidents app (its migrations, its tables)."""
+"""Requests for support between actors and their step log (the queries, writes and pages are in
+``incidents.support``)."""
 
 from django.conf import settings
 from django.db import models

@@ -1,4 +1,5 @@
-"""The conferences models; they belong to the incidents app (its migrations, its tables)."""
+"""Coordination conferences: attendance, the status round, decisions, actions and the protocol
+(the queries, writes and pages are in ``incidents.conferences``)."""
 
 import datetime
 import uuid

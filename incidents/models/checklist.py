@@ -1,4 +1,4 @@
-"""The checklist models; they belong to the incidents app (its migrations, its tables)."""
+"""The live checklist's items (the writes and pages are in ``incidents.checklist``)."""
 
 from django.conf import settings
 from django.db import models

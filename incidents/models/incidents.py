@@ -15,8 +15,6 @@ from actors.models import Actor, Person
 from core.append_only import AppendOnly
 from forums.models import Forum, SharingLevel
 
-from .roster.models import OnCallRole, Shift, ShiftChange  # noqa: F401  (the roster tables)
-
 # --- Prepared directions --------------------------------------------------------------------
 
 
@@ -686,9 +684,3 @@ class ActorAlert(models.Model):
         if self.acknowledged_by_id:
             return self.acknowledged_by.full_name
         return self.acknowledged_name or self.label
-
-
-# The tables of the subpackages, importable from here (they import the models above).
-from .checklist.models import *  # noqa: E402, F403
-from .conferences.models import *  # noqa: E402, F403
-from .support.models import *  # noqa: E402, F403
