@@ -240,9 +240,8 @@ def test_request_accepted_and_delivered_conference_with_status_round_and_checkli
         ("Röja väg 226 vid Flemingsberg", huddinge),
         ("Leverera diesel till reservkraften", botkyrka),
     ):
-        # By name, not by label: the decision and the action forms both render id_text, so the
-        # label "Åtgärd" points at the decision's field (reported to the conferences' owner).
-        actions.locator("input[name=text]").fill(text)
+        # By its label: the decision and the action forms have ids of their own.
+        actions.get_by_role("textbox", name="Åtgärd").fill(text)
         actions.get_by_label("Ansvarig").select_option(label=owner.name)
         actions.get_by_label("Klart senast").fill(
             local_input(timezone.now() + datetime.timedelta(hours=2))
