@@ -44,7 +44,8 @@ seats_escalated = django_signals.Signal()  # alerts: the seat alerts just escala
 acknowledged_in_portal = django_signals.Signal()  # incident, person, actors; answers a count
 
 
-def _reason(role_label: str, function: str, actor: str, forum: str) -> str:
+def seat_reason(role_label: str, function: str, actor: str, forum: str) -> str:
+    """Why a seat's holder or deputy gets a message about the incident."""
     return _(
         "You get this because you are %(role)s for %(function)s of %(actor)s in %(forum)s."
     ) % {
@@ -162,7 +163,7 @@ def _alert_messages(alert: SeatAlert, resolved, incident: Incident, *, deputies:
         ack_url = settings.SITE_URL + reverse(
             "incidents:acknowledge", args=[ack_token(alert, person)]
         )
-        reason = _reason(
+        reason = seat_reason(
             assignment.get_role_display().lower(),
             resolved.seat.function.name,
             resolved.actor.name,
@@ -370,7 +371,7 @@ def _activated_forum_people(incident: Incident):
                 assignment.person_id,
                 (
                     assignment.person,
-                    _reason(
+                    seat_reason(
                         assignment.get_role_display().lower(),
                         resolved.seat.function.name,
                         resolved.actor.name,
@@ -752,7 +753,7 @@ def remind_overdue(*, now: datetime.datetime | None = None) -> int:
                         "title": incident.title,
                         "minutes": int((now - since).total_seconds() // 60),
                     },
-                    reason=_reason(
+                    reason=seat_reason(
                         a.get_role_display().lower(),
                         resolved.seat.function.name,
                         resolved.actor.name,

@@ -16,6 +16,7 @@ from notifications.models import Channel
 from notifications.services import Outgoing, attachment, notifications_queue, render_message
 
 from .. import selectors
+from ..alerts import seat_reason
 from ..models import Conference
 
 KIND = "conference_invitation"
@@ -73,16 +74,12 @@ def invitees(conference: Conference) -> tuple[list[tuple[Person, str]], list[tup
                 assignment.person_id,
                 (
                     assignment.person,
-                    _(
-                        "You get this because you are %(role)s for %(function)s of %(actor)s "
-                        "in %(forum)s."
-                    )
-                    % {
-                        "role": assignment.get_role_display().lower(),
-                        "function": resolved.seat.function.name,
-                        "actor": resolved.actor.name,
-                        "forum": resolved.seat.forum.current_name,
-                    },
+                    seat_reason(
+                        assignment.get_role_display().lower(),
+                        resolved.seat.function.name,
+                        resolved.actor.name,
+                        resolved.seat.forum.current_name,
+                    ),
                 ),
             )
     for municipality in incident.affected_municipalities.all():
@@ -134,8 +131,13 @@ def conference_changed(conference: Conference, *, event: str) -> list[int]:
     ics = attachment("konferens.ics", conference_ics(conference), "text/calendar")
     key = f"conference:{conference.pk}:{conference.sequence}:{event}"
     people, duty = invitees(conference)
+    # The people by their own channels; an actor reached only at its 24/7 address by e-mail.
+    recipients = [(person, {}, reason) for person, reason in people] + [
+        (None, {"address": actor.alert_email, "channels": (Channel.EMAIL,)}, reason)
+        for actor, reason in duty
+    ]
     messages = []
-    for person, reason in people:
+    for person, address, reason in recipients:
         subject_, body, html = render_message(
             "email/generic",
             {"subject": subject, "text": text, "link": settings.SITE_URL + link, "reason": reason},
@@ -143,27 +145,7 @@ def conference_changed(conference: Conference, *, event: str) -> list[int]:
         messages.append(
             Outgoing(
                 recipient=person,
-                kind=KIND,
-                subject=subject_,
-                body=body,
-                html=html,
-                reason=reason,
-                link=link,
-                key=key,
-                about=conference,
-                attachments=[ics],
-            )
-        )
-    for actor, reason in duty:
-        subject_, body, html = render_message(
-            "email/generic",
-            {"subject": subject, "text": text, "link": settings.SITE_URL + link, "reason": reason},
-        )
-        messages.append(
-            Outgoing(
-                recipient=None,
-                address=actor.alert_email,
-                channels=(Channel.EMAIL,),
+                **address,
                 kind=KIND,
                 subject=subject_,
                 body=body,
