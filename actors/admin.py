@@ -8,9 +8,12 @@ from .models import (
     ActorFunction,
     Assignment,
     Function,
+    IdentityProvider,
+    IdentityProviderDomain,
     MunicipalCluster,
     Person,
     PopulationFigure,
+    SignupRequest,
 )
 
 
@@ -73,8 +76,43 @@ class AssignmentAdmin(SecretariatAdmin):
 
 @admin.register(PopulationFigure)
 class PopulationFigureAdmin(SecretariatAdmin):
-    list_display = ["actor", "reference_date", "inhabitants", "source"]
-    list_filter = ["reference_date", "source"]
+    list_display = ["actor", "reference_date", "inhabitants", "source", "kind"]
+    list_filter = ["reference_date", "kind", "source"]
     search_fields = ["actor__name", "actor__municipality_code"]
     list_select_related = ["actor"]
     autocomplete_fields = ["actor"]
+
+
+class IdentityProviderDomainInline(SecretariatPermissions, admin.TabularInline):
+    model = IdentityProviderDomain
+    extra = 0
+
+
+@admin.register(IdentityProvider)
+class IdentityProviderAdmin(SecretariatAdmin):
+    """The secretariat's own page (actors:identity_provider_list) validates the domains and keeps
+    the secret write-only; here the secret is not shown at all."""
+
+    list_display = ["name", "actor", "issuer", "is_active"]
+    list_filter = ["is_active"]
+    search_fields = ["name", "actor__name", "issuer", "domains__domain"]
+    list_select_related = ["actor"]
+    autocomplete_fields = ["actor"]
+    exclude = ["client_secret"]
+    inlines = [IdentityProviderDomainInline]
+
+
+@admin.register(SignupRequest)
+class SignupRequestAdmin(SecretariatAdmin):
+    """Read-only: requests are decided on the secretariat's page, which makes the login."""
+
+    list_display = ["email", "actor", "status", "requested_at", "decided_by"]
+    list_filter = ["status"]
+    search_fields = ["email", "actor__name"]
+    list_select_related = ["actor", "decided_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

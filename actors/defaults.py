@@ -55,6 +55,8 @@ def ssr_defaults_load() -> LoadReport:
             kind=row["kind"],
             municipality_code=code,
             org_number=row["org_number"],
+            # The chair organisation that employs the secretariat pays by internal transfer.
+            paid_internally=row.get("paid_internally") == "yes",
             cluster=clusters.get(cluster_name) if cluster_name else None,
             rescue_service=actors.get(row["rescue_service"]),
         )
@@ -108,6 +110,7 @@ def ssr_defaults_load() -> LoadReport:
             reference_date=population.reference_date,
             inhabitants=population.inhabitants,
             source=population.source,
+            kind=population.kind,
         )
         report.count("population figures")
     return report

@@ -1,5 +1,6 @@
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import URLField
 from django.utils.translation import gettext_lazy as _
 
 from core.forms import DateInput
@@ -10,10 +11,11 @@ from .models import (
     ActorFunction,
     Assignment,
     Function,
+    IdentityProvider,
     MunicipalCluster,
     Person,
 )
-from .validators import normalize_org_number
+from .validators import normalize_org_number, normalize_peppol_id
 
 
 class DirectoryFilterForm(forms.Form):
@@ -48,6 +50,9 @@ class ActorForm(forms.ModelForm):
             "invoice_address",
             "invoice_email",
             "peppol_id",
+            "invoice_reference",
+            "invoice_delivery",
+            "paid_internally",
             "phone",
             "email",
             "website",
@@ -64,6 +69,12 @@ class ActorForm(forms.ModelForm):
     def clean_org_number(self) -> str:
         value = self.cleaned_data["org_number"].strip()
         return normalize_org_number(value) if value else ""
+
+    def clean_peppol_id(self) -> str:
+        # Left empty when only the organisation number is known: the e-invoice then addresses
+        # the buyer as 0007 and the organisation number.
+        value = self.cleaned_data["peppol_id"].strip()
+        return normalize_peppol_id(value) if value else ""
 
     def clean_alert_phone(self) -> str:
         # One space between groups, like the numbers people type and the registry shows.
@@ -157,8 +168,10 @@ class PopulationImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(
-            "Columns municipality_code,reference_date,inhabitants and optionally source "
-            "(e.g. 0126,2025-12-31,115000,SCB). UTF-8."
+            "Either SCB's table “Folkmängd efter region och år” saved as CSV from "
+            "Statistikdatabasen (region and year columns), or the columns "
+            "municipality_code,reference_date,inhabitants and optionally source "
+            "(e.g. 0126,2025-12-31,115000,SCB). UTF-8 or Windows-1252."
         ),
     )
     dry_run = forms.BooleanField(
@@ -171,10 +184,12 @@ class PopulationImportForm(forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > self.max_size:
             raise ValidationError(_("The file is larger than 2 MB."))
+        from .services import population_file_text
+
         try:
-            return upload.read().decode("utf-8-sig")
-        except UnicodeDecodeError as exc:
-            raise ValidationError(_("The file is not UTF-8 text.")) from exc
+            return population_file_text(upload.read())
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
 
 
 class AuditSearchForm(forms.Form):
@@ -208,3 +223,66 @@ class AuditSearchForm(forms.Form):
         if data.get("show") == self.CHANGES and not data.get("object_type"):
             self.add_error("object_type", _("Choose an object type to see its changes."))
         return data
+
+
+def _https_by_default(field, **kwargs):
+    if isinstance(field, URLField):
+        kwargs["assume_scheme"] = "https"
+    return field.formfield(**kwargs)
+
+
+class IdentityProviderForm(forms.ModelForm):
+    """An actor's OpenID Connect provider. The secret is write-only: left empty on editing, the
+    stored one is kept."""
+
+    email_domains = forms.CharField(
+        label=_("E-mail domains"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "One per line or comma separated, e.g. huddinge.se. People whose e-mail address is "
+            "of these domains log in through this provider."
+        ),
+    )
+    client_secret = forms.CharField(
+        label=_("Client secret"),
+        max_length=500,
+        widget=forms.PasswordInput(render_value=False, attrs={"autocomplete": "off"}),
+    )
+
+    class Meta:
+        model = IdentityProvider
+        formfield_callback = _https_by_default
+        fields = [
+            "actor",
+            "name",
+            "issuer",
+            "client_id",
+            "authorization_endpoint",
+            "token_endpoint",
+            "jwks_uri",
+            "mfa_amr_values",
+            "mfa_acr_values",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            del self.fields["actor"]
+            self.fields["client_secret"].required = False
+            self.fields["client_secret"].help_text = _("Leave empty to keep the stored secret.")
+            self.initial.setdefault(
+                "email_domains",
+                "\n".join(self.instance.domains.values_list("domain", flat=True)),
+            )
+        else:
+            self.fields["actor"].queryset = Actor.objects.filter(identity_provider__isnull=True)
+
+    def clean_email_domains(self) -> str:
+        from .identity import parse_domains
+
+        return "\n".join(parse_domains(self.cleaned_data["email_domains"]))
+
+
+class SignupApproveForm(forms.Form):
+    first_name = forms.CharField(label=_("First name"), max_length=100)
+    last_name = forms.CharField(label=_("Last name"), max_length=100)

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -63,6 +64,10 @@ class Actor(models.Model):
         ORDINARY = "ordinary", _("Ordinary member")
         ASSOCIATED = "associated", _("Associated member")
 
+    class InvoiceDelivery(models.TextChoices):
+        PEPPOL = "peppol", _("E-invoice (Peppol)")
+        EMAIL = "email", _("PDF by e-mail")
+
     name = models.CharField(_("name"), max_length=200, unique=True)
     short_name = models.CharField(_("short name"), max_length=60, blank=True)
     kind = models.CharField(_("kind"), max_length=40, choices=Kind.choices)
@@ -114,6 +119,30 @@ class Actor(models.Model):
         blank=True,
         validators=[validate_peppol_id],
         help_text=_("Scheme and identifier, e.g. 0007:2120000142."),
+    )
+    invoice_reference = models.CharField(
+        _("invoice reference"),
+        max_length=100,
+        blank=True,
+        help_text=_(
+            "The buyer's own reference code for its invoices (Peppol BuyerReference), "
+            "as the actor's accounts payable require it."
+        ),
+    )
+    invoice_delivery = models.CharField(
+        _("invoice delivery"),
+        max_length=10,
+        choices=InvoiceDelivery.choices,
+        default=InvoiceDelivery.PEPPOL,
+        help_text=_("E-invoice through Peppol, or PDF by e-mail for a buyer who asks for it."),
+    )
+    paid_internally = models.BooleanField(
+        _("paid internally"),
+        default=False,
+        help_text=_(
+            "The organisation that employs the secretariat pays its fee by internal transfer: "
+            "booked, not invoiced."
+        ),
     )
     phone = models.CharField(
         _("public phone"), max_length=30, blank=True, validators=[validate_phone_number]
@@ -354,7 +383,14 @@ class Assignment(models.Model):
 
 
 class PopulationFigure(models.Model):
-    """Registered population of a municipality on a reference date, with its source."""
+    """Registered population of a municipality on a reference date, with its source and its
+    provenance: SCB's own table, SCB's figure as another source republished it, or demo data
+    (never a basis for a fee)."""
+
+    class Kind(models.TextChoices):
+        SCB = "scb", _("SCB (official)")
+        REPUBLISHED = "republished", _("SCB figure republished by another source")
+        DEMO = "demo", _("Demo data (not real)")
 
     actor = models.ForeignKey(
         Actor,
@@ -366,6 +402,7 @@ class PopulationFigure(models.Model):
     reference_date = models.DateField(_("reference date"))
     inhabitants = models.PositiveIntegerField(_("inhabitants"), validators=[MinValueValidator(1)])
     source = models.CharField(_("source"), max_length=300, default="SCB")
+    kind = models.CharField(_("provenance"), max_length=12, choices=Kind.choices, default=Kind.SCB)
 
     history = HistoricalRecords()
 
@@ -384,3 +421,198 @@ class PopulationFigure(models.Model):
 
     def __str__(self) -> str:
         return f"{self.actor}: {self.inhabitants} ({self.reference_date:%Y-%m-%d})"
+
+
+class IdentityProvider(models.Model):
+    """An actor's own OpenID Connect identity provider (Entra ID, a federation…): people whose
+    e-mail domain is listed log in there instead of with a password of the portal.
+
+    The endpoints are read from the issuer's discovery document unless given here. The client
+    secret is stored as entered (the database is the portal's secret store, as for the other
+    credentials it holds); it is left out of the history so that an old secret is not kept.
+    """
+
+    DEFAULT_MFA_AMR = "mfa, otp, hwk, swk"
+
+    actor = models.OneToOneField(
+        Actor,
+        verbose_name=_("actor"),
+        on_delete=models.PROTECT,
+        related_name="identity_provider",
+    )
+    name = models.CharField(
+        _("display name"), max_length=120, help_text=_("E.g. Huddinge kommun (Entra ID).")
+    )
+    issuer = models.URLField(
+        _("issuer"),
+        max_length=300,
+        help_text=_("Exactly as the provider writes it in its tokens (the iss claim)."),
+    )
+    client_id = models.CharField(_("client id"), max_length=200)
+    client_secret = models.CharField(
+        _("client secret"), max_length=500, help_text=_("Stored as entered; not kept in history.")
+    )
+    authorization_endpoint = models.URLField(
+        _("authorisation endpoint"),
+        max_length=300,
+        blank=True,
+        help_text=_("Leave the three endpoints empty to read them from the issuer's discovery."),
+    )
+    token_endpoint = models.URLField(_("token endpoint"), max_length=300, blank=True)
+    jwks_uri = models.URLField(_("key set (JWKS) URL"), max_length=300, blank=True)
+    mfa_amr_values = models.CharField(
+        _("amr values that count as two-factor"),
+        max_length=300,
+        blank=True,
+        default=DEFAULT_MFA_AMR,
+        help_text=_("Comma separated; any one of them in the token's amr claim is enough."),
+    )
+    mfa_acr_values = models.CharField(
+        _("acr values that count as two-factor"),
+        max_length=300,
+        blank=True,
+        help_text=_("Comma separated, e.g. http://id.elegnamnden.se/loa/1.0/loa3."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    history = HistoricalRecords(excluded_fields=["client_secret"])
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("identity provider")
+        verbose_name_plural = _("identity providers")
+        constraints = [
+            # Explicit endpoints are all given or none (then discovery is used).
+            models.CheckConstraint(
+                condition=(
+                    Q(authorization_endpoint="", token_endpoint="", jwks_uri="")
+                    | (~Q(authorization_endpoint="") & ~Q(token_endpoint="") & ~Q(jwks_uri=""))
+                ),
+                name="identity_provider_endpoints_all_or_none",
+                violation_error_message=_(
+                    "Give all three endpoints, or none to use the issuer's discovery document."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def uses_discovery(self) -> bool:
+        return not self.authorization_endpoint
+
+    @staticmethod
+    def _values(text: str) -> set[str]:
+        return {v.strip() for v in text.replace("\n", ",").split(",") if v.strip()}
+
+    def asserts_mfa(self, claims: dict) -> bool:
+        """Whether the ID token's amr or acr claim says the provider checked a second factor."""
+        amr = claims.get("amr") or []
+        if isinstance(amr, str):
+            amr = [amr]
+        if self._values(self.mfa_amr_values) & {str(v) for v in amr}:
+            return True
+        acr = claims.get("acr")
+        return bool(acr) and str(acr) in self._values(self.mfa_acr_values)
+
+
+class IdentityProviderDomain(models.Model):
+    """An e-mail domain whose people log in with the provider; a domain has one provider."""
+
+    provider = models.ForeignKey(
+        IdentityProvider,
+        verbose_name=_("identity provider"),
+        on_delete=models.CASCADE,
+        related_name="domains",
+    )
+    domain = models.CharField(_("e-mail domain"), max_length=253, unique=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["domain"]
+        verbose_name = _("e-mail domain")
+        verbose_name_plural = _("e-mail domains")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(domain=Lower("domain")),
+                name="identity_provider_domain_lowercase",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.domain
+
+
+class SignupRequest(models.Model):
+    """Someone the actor's provider vouched for (a verified e-mail of its domain) who is not yet
+    a person of the registry: the secretariat approves (a person and a login are made) or
+    rejects."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Awaiting the secretariat")
+        APPROVED = "approved", _("Approved")
+        REJECTED = "rejected", _("Rejected")
+
+    provider = models.ForeignKey(
+        IdentityProvider,
+        verbose_name=_("identity provider"),
+        on_delete=models.PROTECT,
+        related_name="signup_requests",
+    )
+    actor = models.ForeignKey(
+        Actor, verbose_name=_("actor"), on_delete=models.PROTECT, related_name="signup_requests"
+    )
+    email = models.EmailField(_("e-mail"))
+    subject = models.CharField(
+        _("subject at the provider"), max_length=255, help_text=_("The sub claim.")
+    )
+    first_name = models.CharField(_("first name"), max_length=100, blank=True)
+    last_name = models.CharField(_("last name"), max_length=100, blank=True)
+    requested_at = models.DateTimeField(_("requested"), default=timezone.now)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    decided_at = models.DateTimeField(_("decided"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    person = models.ForeignKey(
+        Person,
+        verbose_name=_("person"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-requested_at"]
+        verbose_name = _("sign-up request")
+        verbose_name_plural = _("sign-up requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "email"],
+                condition=Q(status="pending"),
+                name="signup_request_one_pending_per_email",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="pending") | Q(decided_at__isnull=False),
+                name="signup_request_decided_when_not_pending",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.email} ({self.actor})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status == self.Status.PENDING

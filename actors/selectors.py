@@ -1,6 +1,7 @@
 """Queries that pages and later apps share. "Who holds function X at actor Y today" lives here."""
 
 import datetime
+import hashlib
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -8,6 +9,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
+from django.db import connection
 from django.db.models import Case, Count, IntegerField, Prefetch, Q, QuerySet, Value, When
 from django.utils import timezone
 from django.utils.formats import localize
@@ -20,6 +22,7 @@ from .models import (
     ActorFunction,
     Assignment,
     Function,
+    MunicipalCluster,
     Person,
     PopulationFigure,
 )
@@ -58,6 +61,26 @@ def actor_directory(
     if cluster_id:
         actors = actors.filter(cluster_id=cluster_id)
     return actors
+
+
+def directory_version() -> str:
+    """What the directory shows has changed when this changes: the newest history row of the
+    actors and of the municipal clusters (every create, change and delete writes one, the
+    admin's and the services' alike), by id and time, so that another database (a restored
+    one, a test's) that reuses the ids does not share the key. One query."""
+    newest = []
+    for model in (Actor, MunicipalCluster):
+        table = connection.ops.quote_name(model.history.model._meta.db_table)
+        for column in ("history_id", "history_date"):
+            newest.append(f"(SELECT {column} FROM {table} ORDER BY history_id DESC LIMIT 1)")
+    # Rows loaded without history (a bulk import, the bench seed) still count: their number and
+    # newest id are part of the key.
+    actors = connection.ops.quote_name(Actor._meta.db_table)
+    newest += [f"(SELECT COUNT(*) FROM {actors})", f"(SELECT MAX(id) FROM {actors})"]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(newest)}")
+        row = cursor.fetchone()
+    return hashlib.sha256("|".join(str(value) for value in row).encode()).hexdigest()[:24]
 
 
 def actor_detail(*, pk: int) -> Actor:
@@ -194,7 +217,11 @@ def object_history(model: type, pk: int, *, offset: int = 0, limit: int = 50) ->
         .select_related("history_user")
         .order_by("-history_date", "-history_id")[offset : offset + limit + 1]
     )
-    tracked = [f for f in model._meta.concrete_fields if not f.primary_key]
+    # Fields left out of the history (a provider's client secret) are not shown.
+    recorded = {f.attname for f in model.history.model._meta.concrete_fields}
+    tracked = [
+        f for f in model._meta.concrete_fields if not f.primary_key and f.attname in recorded
+    ]
     for newer, older in zip(records, [*records[1:], None], strict=True):
         newer.changes = [
             (

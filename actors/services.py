@@ -22,7 +22,7 @@ from django_otp import devices_for_user
 from core import audit
 from core.models import AuditEvent
 
-from . import signals
+from . import scb_table, signals
 from .models import (
     Actor,
     ActorFunction,
@@ -31,6 +31,7 @@ from .models import (
     Person,
     PopulationFigure,
 )
+from .scb_table import PopulationRow
 from .validators import normalize_org_number
 
 
@@ -217,15 +218,6 @@ def assignment_end(*, assignment: Assignment, ends_on: datetime.date) -> Assignm
 # --- Population figures ---------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class PopulationRow:
-    line: int
-    municipality_code: str
-    reference_date: datetime.date
-    inhabitants: int
-    source: str
-
-
 @dataclass
 class PopulationImportResult:
     created: int = 0
@@ -235,14 +227,65 @@ class PopulationImportResult:
 
 
 POPULATION_COLUMNS = ["municipality_code", "reference_date", "inhabitants", "source"]
+# Words of a source that names who republished SCB's figure (Swedish, and the old English texts).
+REPUBLISHED_WORDS = (
+    "återgiven",
+    "publicerad av",
+    "rapporterad av",
+    "cited",
+    "published",
+    "reported",
+)
+
+
+def population_kind(source: str) -> str:
+    """The provenance a source text states: demo data, SCB's own table, or SCB's figure as
+    another source republished it (anything that does not start with SCB's name)."""
+    lowered = source.strip().lower()
+    if "demo" in lowered:
+        return PopulationFigure.Kind.DEMO
+    if any(word in lowered for word in REPUBLISHED_WORDS) or not lowered.startswith("scb"):
+        return PopulationFigure.Kind.REPUBLISHED
+    return PopulationFigure.Kind.SCB
+
+
+def population_file_text(data: bytes) -> str:
+    """An uploaded population file as text: UTF-8 (with or without BOM), else Windows-1252
+    (what SCB's Statistikdatabasen and Excel save on Swedish Windows), else Latin-1. Raises
+    ValueError for a file that is not text at all (it has NUL bytes, as binary files and
+    UTF-16 have)."""
+    if b"\x00" in data:
+        raise ValueError(_("The file is not text: neither UTF-8 nor Windows-1252."))
+    for encoding in ("utf-8-sig", "cp1252"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    return data.decode("latin-1")  # every byte is a character: never fails
 
 
 def population_csv_parse(lines: Iterable[str]) -> tuple[list[PopulationRow], list[str]]:
-    """Parse ``municipality_code,reference_date,inhabitants[,source]`` rows.
+    """Parse a population file in either of two formats, detected from its header:
 
-    Returns the good rows and one message per bad line (with its line number). A source that
-    contains unquoted commas (as SCB's table titles do) keeps the rest of the line.
+    - the portal's own ``municipality_code,reference_date,inhabitants[,source]`` rows (a source
+      with unquoted commas, as SCB's table titles have, keeps the rest of the line);
+    - the table SCB's Statistikdatabasen (PxWeb) exports for "Folkmängd efter region och år":
+      comma or semicolon separated, a header ``"region",["ålder","kön",]"2024"[,"2025"...]`` and
+      rows ``"0114 Upplands Väsby",48275`` (see ``scb_table``).
+
+    Returns the good rows and one message per bad line (with its line number).
     """
+
+    lines = list(lines)
+    if not any(line.strip() for line in lines):
+        return [], [_("The file is empty.")]
+    table = scb_table.detect(lines)
+    if table is not None:
+        return scb_table.parse(lines, table)
+    return _portal_csv_parse(lines)
+
+
+def _portal_csv_parse(lines: list[str]) -> tuple[list[PopulationRow], list[str]]:
     rows: list[PopulationRow] = []
     errors: list[str] = []
     reader = csv.reader(lines)
@@ -252,7 +295,10 @@ def population_csv_parse(lines: Iterable[str]) -> tuple[list[PopulationRow], lis
     header = [column.strip().lower() for column in header]
     if header[:3] != POPULATION_COLUMNS[:3] or (len(header) > 3 and header[3] != "source"):
         return [], [
-            _("Line 1: the header must be %(columns)s, not %(header)s.")
+            _(
+                "Line 1: the header must be %(columns)s, or that of SCB's table "
+                '"Folkmängd efter region och år" ("region","2024"), not %(header)s.'
+            )
             % {"columns": ",".join(POPULATION_COLUMNS), "header": ",".join(header)}
         ]
     seen: dict[tuple[str, datetime.date], int] = {}
@@ -298,7 +344,9 @@ def population_csv_parse(lines: Iterable[str]) -> tuple[list[PopulationRow], lis
             )
             continue
         seen[key] = line
-        rows.append(PopulationRow(line, code, reference_date, int(digits), source))
+        rows.append(
+            PopulationRow(line, code, reference_date, int(digits), source, population_kind(source))
+        )
     return rows, errors
 
 
@@ -339,15 +387,21 @@ def population_figures_import(
                     reference_date=row.reference_date,
                     inhabitants=row.inhabitants,
                     source=row.source,
+                    kind=row.kind,
                 )
-        elif (figure.inhabitants, figure.source) == (row.inhabitants, row.source):
+        elif (figure.inhabitants, figure.source, figure.kind) == (
+            row.inhabitants,
+            row.source,
+            row.kind,
+        ):
             result.unchanged += 1
         else:
             result.updated += 1
             if not dry_run:
                 figure.inhabitants = row.inhabitants
                 figure.source = row.source
-                figure.save(update_fields=["inhabitants", "source"])
+                figure.kind = row.kind
+                figure.save(update_fields=["inhabitants", "source", "kind"])
     return result
 
 

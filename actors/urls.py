@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import identity_views, views
 
 app_name = "actors"
 
@@ -32,6 +32,46 @@ urlpatterns = [
     path("personer/<int:pk>/anonymisera/", views.person_anonymise, name="person_anonymise"),
     path("granskning/", views.audit_search, name="audit_search"),
     path("historik/<str:label>/<int:pk>/", views.object_history, name="object_history"),
+    path(
+        "identitetsleverantorer/",
+        identity_views.identity_provider_list,
+        name="identity_provider_list",
+    ),
+    path(
+        "identitetsleverantorer/ny/",
+        identity_views.identity_provider_create,
+        name="identity_provider_create",
+    ),
+    path(
+        "identitetsleverantorer/<int:pk>/redigera/",
+        identity_views.identity_provider_update,
+        name="identity_provider_update",
+    ),
+    path(
+        "identitetsleverantorer/<int:pk>/inaktivera/",
+        identity_views.identity_provider_deactivate,
+        name="identity_provider_deactivate",
+    ),
+    path(
+        "identitetsleverantorer/<int:pk>/aktivera/",
+        identity_views.identity_provider_activate,
+        name="identity_provider_activate",
+    ),
+    path(
+        "inloggningsansokningar/",
+        identity_views.signup_request_list,
+        name="signup_request_list",
+    ),
+    path(
+        "inloggningsansokningar/<int:pk>/godkann/",
+        identity_views.signup_request_approve,
+        name="signup_request_approve",
+    ),
+    path(
+        "inloggningsansokningar/<int:pk>/avsla/",
+        identity_views.signup_request_reject,
+        name="signup_request_reject",
+    ),
     path("uppdrag/ny/", views.assignment_create, name="assignment_create"),
     path("uppdrag/<int:pk>/redigera/", views.assignment_update, name="assignment_update"),
     path("uppdrag/<int:pk>/avsluta/", views.assignment_end, name="assignment_end"),

@@ -1,18 +1,23 @@
 """Pages of the actor registry: the directory and contact paths for members, forms for the
 secretariat. Views fetch, validate with a form, call a service and redirect."""
 
+import hashlib
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.contenttypes.models import ContentType
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
@@ -31,7 +36,7 @@ from .forms import (
     PersonForm,
     PopulationImportForm,
 )
-from .models import Actor, ActorFunction, Assignment, Function, Person
+from .models import Actor, ActorFunction, Assignment, Function, Person, PopulationFigure
 
 
 def _paginate(request: HttpRequest, items: Any, per_page: int) -> Any:
@@ -41,8 +46,20 @@ def _paginate(request: HttpRequest, items: Any, per_page: int) -> Any:
 # --- Directory and actor pages --------------------------------------------------------------
 
 
-def actor_list(request: HttpRequest) -> HttpResponse:
-    filters = DirectoryFilterForm(request.GET or None)
+# The directory's result table is the same for every member for the same filters: it is cached,
+# keyed by what changed last in the directory (selectors.directory_version), the language and
+# the query string. Redis being down is a miss: the table is rendered from the database.
+DIRECTORY_CACHE_SECONDS = 600
+
+
+def _directory_table(request: HttpRequest, filters: DirectoryFilterForm) -> str:
+    version = selectors.directory_version()
+    params = sorted((k, v) for k, values in request.GET.lists() for v in values)
+    digest = hashlib.sha256(repr(params).encode()).hexdigest()[:32]
+    key = f"actors:directory:{version}:{get_language()}:{digest}"
+    table = cache.get(key)
+    if table is not None:
+        return mark_safe(table)  # rendered by the template below, escaped there
     cleaned = filters.cleaned_data if filters.is_valid() else {}
     cluster = cleaned.get("cluster")
     actors = selectors.actor_directory(
@@ -53,9 +70,18 @@ def actor_list(request: HttpRequest) -> HttpResponse:
     page = _paginate(request, actors, settings.ACTORS_PER_PAGE)
     query = request.GET.copy()
     query.pop("page", None)
-    context = {"filters": filters, "page": page, "query": query.urlencode()}
-    template = "actors/_actor_table.html" if request.htmx else "actors/actor_list.html"
-    return render(request, template, context)
+    # Without the request: the table uses none of the context processors' per-user values.
+    table = render_to_string("actors/_actor_table.html", {"page": page, "query": query.urlencode()})
+    cache.set(key, table, DIRECTORY_CACHE_SECONDS)
+    return table
+
+
+def actor_list(request: HttpRequest) -> HttpResponse:
+    filters = DirectoryFilterForm(request.GET or None)
+    table = _directory_table(request, filters)
+    if request.htmx:
+        return HttpResponse(table)
+    return render(request, "actors/actor_list.html", {"filters": filters, "table": table})
 
 
 def actor_detail(request: HttpRequest, pk: int) -> HttpResponse:
@@ -327,7 +353,7 @@ def assignment_end(request: HttpRequest, pk: int) -> HttpResponse:
 def population_import(request: HttpRequest) -> HttpResponse:
     """Upload SCB's figures; check first, then import all rows or none."""
     form = PopulationImportForm(request.POST or None, request.FILES or None)
-    result = errors = None
+    result = errors = rows = None
     if request.method == "POST" and form.is_valid():
         rows, errors = services.population_csv_parse(form.cleaned_data["file"].splitlines())
         if not errors:
@@ -343,7 +369,13 @@ def population_import(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "actors/population_import.html",
-        {"form": form, "errors": errors, "result": result},
+        {
+            "form": form,
+            "errors": errors,
+            "result": result,
+            "rows": rows if result and not errors else None,
+            "kinds": dict(PopulationFigure.Kind.choices),
+        },
         status=400 if (form.errors or errors) else 200,
     )
 

@@ -7,7 +7,9 @@ in the environment; prints one line ``BENCH_JSON {...}`` with the results.
 - ``queries``: how many queries each page makes (the second request, caches warm);
 - ``invoicing``: the annual invoice run with 1 and 2 worker processes, the PDF cost against bare
   WeasyPrint, and Peppol XML generation;
-- ``fanout``: a notification to 2,000 recipients, written, then delivered by 1 and 2 workers.
+- ``fanout``: a notification to 2,000 recipients, written, then delivered by 1 and 2 workers;
+- ``surge_people SPEC``: sessions and tokens of the crisis surge's people (``bench.surge``);
+- ``surge_count SPEC``: what the surge wrote (reports by their tags, pictures, acknowledgements).
 """
 
 import json
@@ -29,6 +31,7 @@ TARGETS: list[dict[str, Any]] = [
         "login": False,
     },
     {"key": "login", "name": "Login page", "path": "/konto/logga-in/", "login": False},
+    {"key": "home", "name": "Start page", "path": "/", "login": True},
     {"key": "directory", "name": "Actor directory", "path": "/aktorer/", "login": True},
     {"key": "forum", "name": "Forum page", "path": "/forum/{forum}/", "login": True},
     {
@@ -103,9 +106,12 @@ def targets(queue: str) -> dict[str, Any]:
 
 
 def queries(queue: str) -> dict[str, Any]:
+    from django.core.cache import cache
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
+    # The scales share one Redis database and their ids repeat: no scale reads another's cache.
+    cache.clear()
     anonymous, member = _clients()
     counts = {}
     for target in _resolve(member):
@@ -132,6 +138,12 @@ def _worker_env(sink) -> dict[str, str]:
     return {**os.environ, "EMAIL_URL": sink.url}
 
 
+def _invoices_sent() -> int:
+    from notifications.models import Notification
+
+    return Notification.objects.filter(kind="invoice", status=Notification.Status.SENT).count()
+
+
 def invoicing(queue: str) -> dict[str, Any]:
     from membership.formats.peppol import invoice_xml
     from membership.invoicing import invoice_run_issue, issue_check
@@ -139,13 +151,17 @@ def invoicing(queue: str) -> dict[str, Any]:
     from membership.pdf import html_to_pdf, invoice_html, invoice_pdf
     from membership.selectors import run_progress
 
-    from .processes import SmtpSink, celery_worker
+    from .processes import SmtpSink, celery_worker, worker_rss
     from .world import INVOICE_RUN_YEARS
 
     runs = []
     actors = None
     for workers, year in zip((1, 2), INVOICE_RUN_YEARS, strict=True):
-        with SmtpSink() as sink, celery_worker(_worker_env(sink), processes=workers, queue=queue):
+        with (
+            SmtpSink() as sink,
+            celery_worker(_worker_env(sink), processes=workers, queue=queue) as worker,
+        ):
+            sent_before = _invoices_sent()
             started = time.perf_counter()
             preview = issue_check(year)
             if preview.all_warnings:
@@ -155,7 +171,11 @@ def invoicing(queue: str) -> dict[str, Any]:
             issued = time.perf_counter()
             actors = created
             documents = _wait(lambda y=year, n=created: run_progress(y)[0] == n, "PDFs and XML")
-            emails = _wait(lambda s=sink, n=created: s.count() >= n, "invoice e-mails")
+            # Delivered: each invoice's message sent by the outbox, by e-mail (to the sink) or
+            # as an e-invoice to the local access point, as the member's delivery says.
+            emails = _wait(lambda n=created + sent_before: _invoices_sent() >= n, "deliveries")
+            by_email = sink.count()
+            rss = worker_rss(worker)
         runs.append(
             {
                 "workers": workers,
@@ -166,6 +186,8 @@ def invoicing(queue: str) -> dict[str, Any]:
                 "end_to_end_s": documents - started,
                 "per_invoice_ms": (documents - issued) * 1000 * workers / created,
                 "emails_s": emails - started,
+                "by_email": by_email,
+                "rss_mib": rss,
             }
         )
 
@@ -220,7 +242,7 @@ def fanout(queue: str) -> dict[str, Any]:
     from notifications.models import Channel, Notification
     from notifications.services import Outgoing, notifications_queue
 
-    from .processes import SmtpSink, celery_worker
+    from .processes import SmtpSink, celery_worker, worker_rss
 
     register_kind("bench_fanout", label="Bench fan-out", choosable=False)
 
@@ -243,7 +265,10 @@ def fanout(queue: str) -> dict[str, Any]:
             )
             for person in people
         ]
-        with SmtpSink() as sink, celery_worker(_worker_env(sink), processes=workers, queue=queue):
+        with (
+            SmtpSink() as sink,
+            celery_worker(_worker_env(sink), processes=workers, queue=queue) as worker,
+        ):
             marks: dict[str, float] = {}
             started = time.perf_counter()
             with transaction.atomic():
@@ -263,6 +288,7 @@ def fanout(queue: str) -> dict[str, Any]:
             )
             rows = Notification.objects.filter(dedupe_key__startswith=key).count()
             received = sink.count()
+            rss = worker_rss(worker)
         runs.append(
             {
                 "workers": workers,
@@ -272,12 +298,44 @@ def fanout(queue: str) -> dict[str, Any]:
                 "enqueued_s": enqueued - started,
                 "delivered_s": delivered - started,
                 "smtp_received": received,
+                "rss_mib": rss,
             }
         )
     return {"fanout": {"recipients": len(people), "runs": runs}}
 
 
-COMMANDS = {"targets": targets, "queries": queries, "invoicing": invoicing, "fanout": fanout}
+def surge_people(queue: str, spec: str) -> dict[str, Any]:
+    from .world.surge import surge_people as make
+
+    wanted = json.loads(spec)
+    people = make(members=wanted["members"], reporters=wanted["reporters"], ackers=wanted["ackers"])
+    _anonymous, member = _clients()
+    # The version the members' open pages show when the surge starts (their first ``since``).
+    people["since"] = next(t for t in _resolve(member) if t["key"] == "poll")["path"].split(
+        "since="
+    )[1]
+    return {"surge_people": people}
+
+
+def surge_count(queue: str, spec: str) -> dict[str, Any]:
+    from .world.surge import surge_counts
+
+    wanted = json.loads(spec)
+    return {
+        "surge_count": surge_counts(
+            wanted["incident"], wanted["direction"], marker=wanted.get("marker")
+        )
+    }
+
+
+COMMANDS = {
+    "targets": targets,
+    "queries": queries,
+    "invoicing": invoicing,
+    "fanout": fanout,
+    "surge_people": surge_people,
+    "surge_count": surge_count,
+}
 
 
 def main() -> None:
@@ -288,7 +346,7 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ssr_portal.settings")
     os.environ["CELERY_TASK_DEFAULT_QUEUE"] = queue  # the workers started here listen on it
     django.setup()
-    result = COMMANDS[command](queue)
+    result = COMMANDS[command](queue, *sys.argv[2:])
     print("BENCH_JSON " + json.dumps(result, default=str), flush=True)
 
 

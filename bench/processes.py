@@ -15,6 +15,7 @@ import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 LOGS = ROOT / "bench" / "logs"
@@ -79,7 +80,7 @@ def wait_for_text(path: Path, text: str, process: subprocess.Popen, timeout: flo
 
 
 @contextlib.contextmanager
-def celery_worker(env: dict[str, str], *, processes: int, queue: str) -> Iterator[None]:
+def celery_worker(env: dict[str, str], *, processes: int, queue: str) -> Iterator[subprocess.Popen]:
     """One Celery worker with ``processes`` prefork processes on ``queue``, ready when entered."""
     LOGS.mkdir(parents=True, exist_ok=True)
     log = LOGS / f"celery-{queue}.log"
@@ -115,9 +116,25 @@ def celery_worker(env: dict[str, str], *, processes: int, queue: str) -> Iterato
         )
     try:
         wait_for_text(log, "ready.", process, timeout=60)
-        yield
+        yield process
     finally:
         stop(process)
+
+
+def _rss_mib(pid: int) -> float:
+    with open(f"/proc/{pid}/status") as status:
+        for line in status:
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    return 0.0
+
+
+def worker_rss(process: subprocess.Popen) -> dict[str, Any]:
+    """The resident memory of a Celery worker (MiB): its main process and each pool process
+    (the main process's children, from /proc)."""
+    with open(f"/proc/{process.pid}/task/{process.pid}/children") as children:
+        pool = [int(pid) for pid in children.read().split()]
+    return {"main": _rss_mib(process.pid), "pool": sorted(_rss_mib(pid) for pid in pool)}
 
 
 @contextlib.contextmanager

@@ -10,6 +10,22 @@ from typing import Any
 FLOOR = "floor"
 FRAGMENT = "fragment"
 PAGE = "picture"
+SEED_GOAL_SCALE = "10"
+SEED_GOAL_S = 60.0
+SURGE_P95_MS = 200.0
+
+
+def scale_key(scale: float) -> str:
+    """How a scale is named in the results and tables: 1, 4, 10, 0.5."""
+    return f"{scale:g}"
+
+
+def _scales(results: dict[str, Any]) -> list[str]:
+    return results.get("query_scales") or list(results.get("queries") or {}) or ["1", "4"]
+
+
+def _and(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 @dataclass(frozen=True)
@@ -45,11 +61,72 @@ def _verdict(met: bool | None) -> str:
     return {True: "met", False: "**missed**", None: "not measured"}[met]
 
 
+# The performance issue's goals: (page key, name, least share of the logged-in floor).
+FLOOR_SHARES = (
+    ("fragment", "Live fragment, new version", 0.9),
+    ("poll", "Live fragment, no change", 0.95),
+    ("picture", "Situation picture page", 0.5),
+    ("forum", "Forum page", 0.5),
+    ("directory", "Actor directory", 0.5),
+    ("home", "Start page", 0.5),
+)
+ANONYMOUS_SHARE = 0.6
+INVOICE_FLOOR_RATIO = 1.25
+
+
+def invoice_ratio(run: dict[str, Any], bare_ms: float | None) -> float | None:
+    """The invoice run against its floor: a bare WeasyPrint render per invoice, divided among
+    the worker processes (``per_invoice_ms`` is already the wall time times the processes)."""
+    per_invoice = run.get("per_invoice_ms")
+    return per_invoice / bare_ms if per_invoice and bare_ms else None
+
+
+def floor_goals(results: dict[str, Any]) -> list[Goal]:
+    """The logged-in floor against the anonymous one, each page against the logged-in floor,
+    and the invoice run against its floor."""
+    rows = _by_key(results)
+    floor = rows.get(FLOOR)
+    anonymous = rows.get("floor_anonymous")
+    share = floor["rps"] / anonymous["rps"] if floor and anonymous and anonymous["rps"] else None
+    found = [
+        Goal(
+            f"Logged-in floor ≥ {ANONYMOUS_SHARE:.0%} of the anonymous one".replace("%", " %"),
+            _pct(share),
+            None if share is None else share >= ANONYMOUS_SHARE,
+        )
+    ]
+    for key, name, least in FLOOR_SHARES:
+        row = rows.get(key)
+        ratio = ratio_to_floor(row, floor) if row else None
+        found.append(
+            Goal(
+                f"{name} ≥ {least:.0%} of the logged-in floor".replace("%", " %"),
+                _pct(ratio),
+                None if ratio is None else ratio >= least,
+            )
+        )
+    invoicing = results.get("invoicing") or {}
+    bare_ms = (invoicing.get("pdf") or {}).get("bare_ms")
+    for workers in (1, 2):
+        run = next((r for r in invoicing.get("runs", []) if r["workers"] == workers), {})
+        ratio = invoice_ratio(run, bare_ms)
+        found.append(
+            Goal(
+                f"Invoice run with {workers} worker process{'es' if workers > 1 else ''} "
+                f"≤ {INVOICE_FLOOR_RATIO} × its floor (a bare WeasyPrint render per invoice ÷ "
+                "processes)",
+                "–" if ratio is None else f"{ratio:.2f} ×",
+                None if ratio is None else ratio <= INVOICE_FLOOR_RATIO,
+            )
+        )
+    return found
+
+
 def goals(results: dict[str, Any]) -> list[Goal]:
     """The issue's goals, each with the figure measured and whether it was met."""
     rows = _by_key(results)
     floor, fragment = rows.get(FLOOR), rows.get(FRAGMENT)
-    found: list[Goal] = []
+    found: list[Goal] = floor_goals(results)
 
     ratio = ratio_to_floor(fragment, floor) if fragment else None
     found.append(
@@ -68,17 +145,47 @@ def goals(results: dict[str, Any]) -> list[Goal]:
             None if p95 is None else p95 < 100,
         )
     )
+    scales = _scales(results)
     for key, label in ((PAGE, "Situation picture page"), (FRAGMENT, "Live fragment")):
         row = rows.get(key)
         queries = (row or {}).get("queries", {})
-        small, large = queries.get("1"), queries.get("4")
+        counts = [queries.get(scale) for scale in scales]
+        complete = None not in counts and len(counts) > 1
         found.append(
             Goal(
-                f"{label}: same number of queries at scale 1 and scale 4",
-                "–" if small is None or large is None else f"{small} and {large}",
-                None if small is None or large is None else small == large,
+                f"{label}: same number of queries at scales {_and(scales)}",
+                _and([str(c) for c in counts]) if complete else "–",
+                len(set(counts)) == 1 if complete else None,
             )
         )
+    measured = [row for row in rows.values() if row.get("queries")]
+    complete_rows = [
+        row for row in measured if all(row["queries"].get(s) is not None for s in scales)
+    ]
+    growing = [row["key"] for row in complete_rows if len(set(row["queries"].values())) > 1]
+    all_complete = bool(measured) and len(complete_rows) == len(measured) and len(scales) > 1
+    found.append(
+        Goal(
+            f"Every page the bench loads: same number of queries at scales {_and(scales)}",
+            (
+                "–"
+                if not all_complete
+                else "all equal"
+                if not growing
+                else "grows: " + ", ".join(growing)
+            ),
+            (not growing) if all_complete else None,
+        )
+    )
+    seed_s = (results.get("seed") or {}).get(f"scale{SEED_GOAL_SCALE}_s")
+    found.append(
+        Goal(
+            f"Seed at scale {SEED_GOAL_SCALE} < {SEED_GOAL_S:.0f} s",
+            "–" if seed_s is None else f"{seed_s:.1f} s",
+            None if seed_s is None else seed_s < SEED_GOAL_S,
+        )
+    )
+    found += surge_goals(results.get("surge"))
 
     invoicing = results.get("invoicing") or {}
     two = next((r for r in invoicing.get("runs", []) if r["workers"] == 2), None)
@@ -123,22 +230,104 @@ def goals(results: dict[str, Any]) -> list[Goal]:
     return found
 
 
+def surge_goals(surge: dict[str, Any] | None) -> list[Goal]:
+    """The crisis surge's three goals: p95 of every kind, errors, lost reports."""
+    if not surge or not surge.get("kinds"):
+        return [
+            Goal(f"Crisis surge: p95 < {SURGE_P95_MS:.0f} ms for every request kind", "–", None),
+            Goal("Crisis surge: no errors", "–", None),
+            Goal("Crisis surge: no lost reports", "–", None),
+        ]
+    kinds = surge["kinds"].values()
+    slowest = max(kinds, key=lambda k: k.get("p95_ms") or 0)
+    errors = sum(k.get("errors", 0) for k in kinds)
+    reports = surge.get("reports") or {}
+    lost, duplicated = reports.get("lost"), reports.get("duplicated")
+    return [
+        Goal(
+            f"Crisis surge: p95 < {SURGE_P95_MS:.0f} ms for every request kind",
+            f"slowest: {slowest['name']}, {_ms(slowest.get('p95_ms'))} ms",
+            all((k.get("p95_ms") or 0) < SURGE_P95_MS for k in kinds),
+        ),
+        Goal(
+            "Crisis surge: no errors",
+            f"{errors} of {sum(k.get('count', 0) for k in kinds)} requests",
+            errors == 0,
+        ),
+        Goal(
+            "Crisis surge: no lost reports",
+            f"{reports.get('stored', '–')} stored of {reports.get('accepted', '–')} accepted; "
+            f"{_count(lost)} lost, {_count(duplicated)} duplicated",
+            None if lost is None else lost == 0 and duplicated == 0 and reports["accepted"] > 0,
+        ),
+    ]
+
+
 def _http_table(results: dict[str, Any]) -> list[str]:
     rows = results.get("http", [])
     floor = _by_key(results).get(FLOOR)
+    scales = _scales(results)
     lines = [
         "| page | path | req/s | × floor | p50 ms | p95 ms | p99 ms | requests | errors "
-        "| queries (scale 1 / 4) |",
+        f"| queries (scale {' / '.join(scales)}) |",
         "|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
     for row in rows:
         queries = row.get("queries", {})
+        counts = " / ".join(_count(queries.get(scale)) for scale in scales)
         lines.append(
             f"| {row['name']} | `{row['path']}` | {row['rps']:.0f} "
             f"| {_ratio(ratio_to_floor(row, floor))} | {_ms(row.get('p50_ms'))} "
             f"| {_ms(row.get('p95_ms'))} | {_ms(row.get('p99_ms'))} | {row.get('requests', 0)} "
-            f"| {row.get('errors', 0)} | {_count(queries.get('1'))} / {_count(queries.get('4'))} |"
+            f"| {row.get('errors', 0)} | {counts} |"
         )
+    return lines
+
+
+def _surge(results: dict[str, Any]) -> list[str]:
+    surge = results.get("surge")
+    if not surge:
+        return []
+    config = surge.get("config") or {}
+    lines = [
+        f"### Crisis surge ({config.get('seconds', 0):.0f} s)",
+        "",
+        f"{config.get('members', '?')} members polling the live fragment every "
+        f"{config.get('poll_seconds', 10):.0f} s, {config.get('reporters', '?')} actors reporting "
+        f"every {config.get('report_every', 60):.0f} s (half by the form, half through the "
+        f"API), the RSIB publishing every {config.get('publish_every', 120):.0f} s and "
+        f"{config.get('ackers', '?')} acknowledgements in the first "
+        f"{config.get('ack_window', 60):.0f} s; each a session of its own. Latency from the "
+        "planned moment of each request (open loop).",
+        "",
+        "| request kind | requests | p50 ms | p95 ms | p99 ms | max ms | errors | answers |",
+        "|---|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for kind in surge.get("kinds", {}).values():
+        answers = ", ".join(f"{status}: {n}" for status, n in kind.get("statuses", {}).items())
+        lines.append(
+            f"| {kind['name']} | {kind['count']} | {_ms(kind.get('p50_ms'))} "
+            f"| {_ms(kind.get('p95_ms'))} | {_ms(kind.get('p99_ms'))} | {_ms(kind.get('max_ms'))} "
+            f"| {kind.get('errors', 0)} | {answers} |"
+        )
+    reports = surge.get("reports") or {}
+    written = surge.get("written") or {}
+    lines += [
+        "",
+        f"- Reports: {reports.get('accepted', '–')} accepted (302 or 201), "
+        f"{reports.get('stored', '–')} found in the database; {reports.get('lost', '–')} lost, "
+        f"{reports.get('duplicated', '–')} duplicated, {reports.get('unanswered', '–')} stored "
+        "without an answer.",
+        f"- Written during the surge: {written.get('reports', '–')} reports, "
+        f"{written.get('pictures', '–')} pictures, {written.get('acknowledgements', '–')} "
+        "acknowledgements (one per actor; the other clicks are told it was already done).",
+        f"- CPU: {_pct(surge.get('idle'))} of the machine idle during the surge; the load "
+        f"generator used {_s(surge.get('generator_cpu_s'))} CPU s "
+        f"({_pct(surge.get('generator_cpu_share'))} of the machine), the gunicorn workers "
+        f"{_s(surge.get('server_cpu_s'))} s ({_pct(surge.get('server_cpu_share'))}). The "
+        f"generator lagged its plan by at most {_ms(surge.get('worst_lag_ms'))} ms.",
+        "",
+    ]
     return lines
 
 
@@ -150,6 +339,13 @@ def _ratio(value: float | None) -> str:
     return "–" if value is None else f"{value:.2f}"
 
 
+def _rss(rss: dict[str, Any] | None) -> str:
+    """A worker's resident memory: its main process; each pool process."""
+    if not rss:
+        return "–"
+    return f"{rss['main']:.0f}; " + ", ".join(f"{m:.0f}" for m in rss.get("pool", []))
+
+
 def _invoicing(results: dict[str, Any]) -> list[str]:
     invoicing = results.get("invoicing")
     if not invoicing:
@@ -158,16 +354,20 @@ def _invoicing(results: dict[str, Any]) -> list[str]:
         f"### Invoice run ({invoicing.get('actors')} actors)",
         "",
         "| worker processes | preview s | issue s | PDFs + XML done s | end to end s "
-        "| per invoice (wall) ms | e-mails delivered s |",
-        "|---:|---:|---:|---:|---:|---:|---:|",
+        "| per invoice (wall × processes) ms | × floor | delivered s (by e-mail) "
+        "| worker RSS after, MiB (main; pool) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]
+    pdf = invoicing.get("pdf") or {}
     for run in invoicing.get("runs", []):
         lines.append(
             f"| {run['workers']} | {_s(run.get('preview_s'))} | {_s(run.get('issue_s'))} "
             f"| {_s(run.get('documents_s'))} | {_s(run.get('end_to_end_s'))} "
-            f"| {_ms(run.get('per_invoice_ms'))} | {_s(run.get('emails_s'))} |"
+            f"| {_ms(run.get('per_invoice_ms'))} "
+            f"| {_ratio(invoice_ratio(run, pdf.get('bare_ms')))} | {_s(run.get('emails_s'))} "
+            f"({run.get('by_email', '–')}) "
+            f"| {_rss(run.get('rss_mib'))} |"
         )
-    pdf = invoicing.get("pdf") or {}
     peppol = invoicing.get("peppol") or {}
     lines += [
         "",
@@ -190,17 +390,27 @@ def _fanout(results: dict[str, Any]) -> list[str]:
         f"### Notification fan-out ({fanout.get('recipients')} recipients, e-mail and portal)",
         "",
         "| worker processes | rows | rows written s | queued for workers s | e-mails delivered s "
-        "| received by SMTP |",
-        "|---:|---:|---:|---:|---:|---:|",
+        "| received by SMTP | worker RSS after, MiB (main; pool) |",
+        "|---:|---:|---:|---:|---:|---:|---|",
     ]
     for run in fanout.get("runs", []):
         lines.append(
             f"| {run['workers']} | {run.get('rows', '–')} | {_s(run.get('written_s'))} "
             f"| {_s(run.get('enqueued_s'))} | {_s(run.get('delivered_s'))} "
-            f"| {run.get('smtp_received', '–')} |"
+            f"| {run.get('smtp_received', '–')} | {_rss(run.get('rss_mib'))} |"
         )
     lines.append("")
     return lines
+
+
+def _other_seeds(results: dict[str, Any]) -> str:
+    seeds = results.get("seed") or {}
+    others = [
+        f"scale {scale} in {_s(seeds[f'scale{scale}_s'])} s"
+        for scale in _scales(results)
+        if f"scale{scale}_s" in seeds
+    ]
+    return "; for the query counts, " + ", ".join(others) if others else ""
 
 
 def format_report(results: dict[str, Any]) -> str:
@@ -217,8 +427,7 @@ def format_report(results: dict[str, Any]) -> str:
         f"- Load average (uptime) before: {machine.get('load_before', '?')}; after: "
         f"{machine.get('load_after', '?')}.",
         f"- Dataset: scale {settings.get('scale', '?')} seeded in "
-        f"{_s(results.get('seed', {}).get('scale_s'))} s; scale 4 (query counts) in "
-        f"{_s(results.get('seed', {}).get('scale4_s'))} s.",
+        f"{_s(results.get('seed', {}).get('scale_s'))} s{_other_seeds(results)}.",
         f"- Load: gunicorn {settings.get('gunicorn_workers', '?')} workers, production settings "
         f"(DEBUG off); wrk {settings.get('threads', '?')} threads, "
         f"{settings.get('connections', '?')} connections, {settings.get('duration', '?')} s per "
@@ -232,6 +441,7 @@ def format_report(results: dict[str, Any]) -> str:
     ]
     lines += [f"| {g.text} | {g.measured} | {_verdict(g.met)} |" for g in goals(results)]
     lines += ["", "### Pages under load", "", *_http_table(results), ""]
+    lines += _surge(results)
     lines += _invoicing(results)
     lines += _fanout(results)
     notes = results.get("notes") or []

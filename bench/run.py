@@ -1,11 +1,12 @@
 """``make bench``: seed, serve, load, time, report. See bench/README.md.
 
 Everything runs on 127.0.0.1 against databases of its own (``BENCH_DATABASE_URL`` names the
-scale-1 database; ``_s4`` and ``_invoicing`` are made beside it) and Redis database
+scale-1 database; ``_s4``, ``_s10`` and ``_invoicing`` are made beside it) and Redis database
 ``BENCH_REDIS_URL``. Each load test is bounded in time and in requests.
 """
 
 import argparse
+import dataclasses
 import datetime
 import json
 import os
@@ -20,7 +21,7 @@ from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 from . import report
-from .probes import headers_for
+from .probes import TARGETS, headers_for
 from .processes import ROOT, free_port, gunicorn, new_secret_key, portal_env
 
 RESULTS = ROOT / "bench" / "results"
@@ -69,9 +70,9 @@ def prepare_database(url: str, env: dict[str, str], seed_args: list[str]) -> flo
     return time.perf_counter() - started
 
 
-def probe(env: dict[str, str], command: str) -> dict:
+def probe(env: dict[str, str], command: str, *args: str) -> dict:
     completed = subprocess.run(
-        [sys.executable, "-m", "bench.probes", command],
+        [sys.executable, "-m", "bench.probes", command, *args],
         cwd=ROOT,
         env=env,
         check=True,
@@ -148,6 +149,8 @@ def load_pages(env: dict[str, str], args: argparse.Namespace, notes: list[str]) 
     base = f"http://127.0.0.1:{port}"
     targets = [t for t in found["targets"] if not args.only or t["key"] in args.only]
     rows = []
+    if not targets:
+        return rows
     with gunicorn(env, port=port, workers=args.gunicorn_workers):
         for target in targets:
             rows.append(_load(base, target, found["cookie"], args))
@@ -175,6 +178,47 @@ def _load(base: str, target: dict, cookie: str, args: argparse.Namespace) -> dic
     result = wrk(base, target, cookie, args, args.duration)
     log(f"  {result['rps']:.0f} req/s, p95 {result['p95_ms']:.1f} ms")
     return {"key": target["key"], "name": target["name"], "path": target["path"], **result}
+
+
+def crisis_surge(env: dict[str, str], args: argparse.Namespace) -> dict:
+    """The crisis surge (``bench.surge``) against a gunicorn of its own, then what it wrote."""
+    from .surge import SurgeConfig, finish, run_surge
+
+    config = SurgeConfig(
+        seconds=args.surge_seconds,
+        members=args.surge_members,
+        reporters=args.surge_reporters,
+        ackers=args.surge_ackers,
+    )
+    spec = {"members": config.members, "reporters": config.reporters, "ackers": config.ackers}
+    log(
+        f"surge: sessions for {config.members} members, {config.reporters} reporters, "
+        f"{config.ackers} acknowledging members and the RSIB"
+    )
+    people = probe(env, "surge_people", json.dumps(spec))["surge_people"]
+    count_spec = {"incident": people["incident"], "direction": people["direction"]}
+    before = probe(env, "surge_count", json.dumps(count_spec))["surge_count"]
+    run_id = f"surge-{time.strftime('%H%M%S')}"
+    port = args.port or free_port()
+    log(f"surge: {config.seconds:.0f} s against gunicorn on port {port}")
+    with gunicorn(env, port=port, workers=args.gunicorn_workers) as server:
+        raw = run_surge(
+            f"http://127.0.0.1:{port}", people, config, run=run_id, server_pid=server.pid
+        )
+    after = probe(env, "surge_count", json.dumps({**count_spec, "marker": f"[{run_id} "}))
+    after = after["surge_count"]
+    tags = after.pop("report_tags")
+    written = {
+        name: after[name] - before[name] for name in ("reports", "pictures", "acknowledgements")
+    }
+    result = finish(raw, tags, written)
+    result["config"] = dataclasses.asdict(config)
+    for kind in result["kinds"].values():
+        log(
+            f"  {kind['name']}: {kind['count']} requests, p95 {kind['p95_ms']:.1f} ms, "
+            f"{kind['errors']} errors"
+        )
+    return result
 
 
 def _first_line(command: list[str]) -> str:
@@ -214,10 +258,24 @@ def load_average() -> str:
     return " ".join(Path("/proc/loadavg").read_text().split()[:3])
 
 
+STEPS = ["surge", "large", "fanout", "invoicing"]
+
+
+def wanted(step: str, args: argparse.Namespace) -> bool:
+    """A step runs unless skipped; with ``--only``, only if named there."""
+    return step not in args.skip and (not args.only or step in args.only)
+
+
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", type=float, default=1.0)
-    parser.add_argument("--large-scale", type=float, default=4.0, help="For the query counts.")
+    parser.add_argument(
+        "--query-scales",
+        type=float,
+        nargs="+",
+        default=[1.0, 4.0, 10.0],
+        help="Scales whose query counts are compared (the first run's scale needs no seed).",
+    )
     parser.add_argument("--duration", type=int, default=15, help="Seconds of load per page.")
     parser.add_argument("--warmup", type=int, default=3, help="Seconds of warm-up per page.")
     parser.add_argument("--connections", type=int, default=20)
@@ -226,10 +284,19 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--gunicorn-workers", type=int, default=2)
     parser.add_argument("--invoice-actors", type=int, default=1_000)
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", "8010")))
-    parser.add_argument("--only", nargs="*", help="Only these page keys (floor, fragment…).")
     parser.add_argument(
-        "--skip", nargs="*", default=[], choices=["pages", "large", "invoicing", "fanout"]
+        "--only",
+        nargs="*",
+        choices=[*(t["key"] for t in TARGETS), *STEPS],
+        help="Only these page keys (floor, fragment…) and steps (surge, large, fanout, "
+        "invoicing); without it, everything not skipped runs.",
     )
+    parser.add_argument("--skip", nargs="*", default=[], choices=["pages", *STEPS])
+    surge = parser.add_argument_group("crisis surge")
+    surge.add_argument("--surge-seconds", type=float, default=180.0)
+    surge.add_argument("--surge-members", type=int, default=500, help="Polling the fragment.")
+    surge.add_argument("--surge-reporters", type=int, default=37, help="Actors reporting.")
+    surge.add_argument("--surge-ackers", type=int, default=200, help="Acknowledging a direction.")
     parser.add_argument("--no-write", action="store_true", help="Print only; write no files.")
     return parser.parse_args(argv)
 
@@ -261,32 +328,31 @@ def main(argv: list[str] | None = None) -> None:
     log(f"seeding scale {args.scale}")
     results["seed"]["scale_s"] = prepare_database(database, env, ["--scale", str(args.scale)])
     env = {**env, "DATABASE_URL": database}
-    queries_small = probe(env, "queries")["queries"]
+    queries = {report.scale_key(args.scale): probe(env, "queries")["queries"]}
     if "pages" not in args.skip:
         results["http"] = load_pages(env, args, results["notes"])
     else:
         results["http"] = []
-    if "large" not in args.skip:
-        large = _database_url(database, "_s4")
-        log(f"seeding scale {args.large_scale} for the query counts")
-        results["seed"]["scale4_s"] = prepare_database(
-            large, env, ["--scale", str(args.large_scale)]
-        )
-        queries_large = probe({**env, "DATABASE_URL": large}, "queries")["queries"]
-    else:
-        queries_large = {}
-    known = {row["key"] for row in results["http"]}
-    for target_key, count in queries_small.items():
-        if target_key not in known:
-            continue
-        row = next(r for r in results["http"] if r["key"] == target_key)
-        row["queries"] = {"1": count, "4": queries_large.get(target_key)}
-    results["queries"] = {"1": queries_small, "4": queries_large}
+    if wanted("surge", args):
+        results["surge"] = crisis_surge(env, args)
+    results["query_scales"] = [report.scale_key(scale) for scale in args.query_scales]
+    if wanted("large", args):
+        for scale in args.query_scales:
+            key = report.scale_key(scale)
+            if key in queries:
+                continue
+            other = _database_url(database, f"_s{key}")
+            log(f"seeding scale {key} for the query counts")
+            results["seed"][f"scale{key}_s"] = prepare_database(other, env, ["--scale", str(scale)])
+            queries[key] = probe({**env, "DATABASE_URL": other}, "queries")["queries"]
+    for row in results["http"]:
+        row["queries"] = {key: queries.get(key, {}).get(row["key"]) for key in queries}
+    results["queries"] = queries
 
-    if "fanout" not in args.skip:
+    if wanted("fanout", args):
         log("notification fan-out")
         results.update(probe(env, "fanout"))
-    if "invoicing" not in args.skip:
+    if wanted("invoicing", args):
         invoicing_db = _database_url(database, "_invoicing")
         log(f"seeding {args.invoice_actors} members for the invoice run")
         results["seed"]["invoicing_s"] = prepare_database(

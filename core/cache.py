@@ -10,6 +10,12 @@ ValueError as for a missing key. Every such failure is counted (``cache_errors()
 After a failure the cache is skipped for ``RETRY_AFTER_SECONDS``: a Redis that does not answer
 (rather than refusing the connection) would otherwise cost every operation of a page its socket
 timeout.
+
+A ``delete`` is an invalidation (the row changed in the database). One that could not reach
+Redis is remembered and sent again by the next operation of this process that does reach it: a
+Redis that was unreachable rather than restarted would otherwise keep serving the old value (a
+session that was logged out, a user whose access was withdrawn) until it expired. Sending a delete
+late is always safe: at worst the next read is a miss.
 """
 
 import logging
@@ -19,7 +25,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
-from django.core.cache.backends.redis import RedisCache
+from django.core.cache.backends.redis import RedisCache, RedisCacheClient
 from redis.exceptions import RedisError
 
 logger = logging.getLogger(__name__)
@@ -39,6 +45,13 @@ _last_error = ""
 _last_logged = 0.0
 # Per server list: the monotonic time until which the cache is not tried again.
 _paused_until: dict[str, float] = {}
+# Per server list: the (made) keys whose delete did not reach Redis, to be deleted again.
+_pending_deletes: dict[str, set[str]] = {}
+
+
+def pending_deletes() -> int:
+    """How many invalidations wait for Redis to come back in this process."""
+    return sum(len(keys) for keys in _pending_deletes.values())
 
 
 def cache_errors() -> int:
@@ -69,11 +82,33 @@ def _record(servers: str, exc: BaseException | None) -> None:
     )
 
 
+class ReusingRedisCacheClient(RedisCacheClient):
+    """Django's client, keeping one redis.Redis per connection pool: Django builds a new one for
+    every operation, and building one costs more than a cached read (its table of response
+    callbacks). Django's caches are per thread, and so is this client."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._clients: dict[int, Any] = {}
+
+    def get_client(self, key=None, *, write=False) -> Any:
+        pool = self._get_connection_pool(write)
+        client = self._clients.get(id(pool))
+        if client is None:
+            client = self._clients[id(pool)] = self._client(connection_pool=pool)
+        return client
+
+
 class ResilientRedisCache(RedisCache):
     """RedisCache whose operations behave as a miss when Redis cannot be reached."""
 
+    def __init__(self, server, params) -> None:
+        super().__init__(server, params)
+        self._class = ReusingRedisCacheClient
+        self._servers_joined = ",".join(self._servers)
+
     def _servers_key(self) -> str:
-        return ",".join(self._servers)
+        return self._servers_joined
 
     def _guard(self, operation: Callable[[], T], fallback: Callable[[], T]) -> T:
         servers = self._servers_key()
@@ -81,10 +116,30 @@ class ResilientRedisCache(RedisCache):
             _record(servers, None)
             return fallback()
         try:
-            return operation()
+            result = operation()
         except UNAVAILABLE as exc:
             _record(servers, exc)
             return fallback()
+        if _pending_deletes.get(servers):
+            self._replay_deletes(servers)
+        return result
+
+    def _remember_deletes(self, keys, version) -> None:
+        made = {self.make_and_validate_key(key, version=version) for key in keys}
+        with _lock:
+            _pending_deletes.setdefault(self._servers_key(), set()).update(made)
+
+    def _replay_deletes(self, servers: str) -> None:
+        with _lock:
+            keys = _pending_deletes.pop(servers, set())
+        if not keys:
+            return
+        try:
+            self._cache.delete_many(list(keys))
+        except UNAVAILABLE as exc:
+            _record(servers, exc)
+            with _lock:
+                _pending_deletes.setdefault(servers, set()).update(keys)
 
     def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
         return self._guard(
@@ -111,8 +166,12 @@ class ResilientRedisCache(RedisCache):
         )
 
     def delete(self, key, version=None) -> bool:
+        def unavailable() -> bool:
+            self._remember_deletes([key], version)
+            return False
+
         return self._guard(
-            lambda: super(ResilientRedisCache, self).delete(key, version), lambda: False
+            lambda: super(ResilientRedisCache, self).delete(key, version), unavailable
         )
 
     def get_many(self, keys, version=None) -> dict:
@@ -141,8 +200,10 @@ class ResilientRedisCache(RedisCache):
         )
 
     def delete_many(self, keys, version=None) -> None:
+        keys = list(keys)
         self._guard(
-            lambda: super(ResilientRedisCache, self).delete_many(keys, version), lambda: None
+            lambda: super(ResilientRedisCache, self).delete_many(keys, version),
+            lambda: self._remember_deletes(keys, version),
         )
 
     def clear(self) -> bool:

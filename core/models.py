@@ -58,6 +58,11 @@ class AuditEvent(models.Model):
         EXPORT = "export", _("Export")
         PERSON_EXPORTED = "person_exported", _("Personal data exported")
         PERSON_ANONYMISED = "person_anonymised", _("Person anonymised")
+        OIDC_REFUSED = "oidc_refused", _("Login through identity provider refused")
+        OIDC_MFA = "oidc_mfa", _("Two-factor asserted by identity provider")
+        SIGNUP_REQUESTED = "signup_requested", _("Sign-up requested")
+        SIGNUP_APPROVED = "signup_approved", _("Sign-up approved")
+        SIGNUP_REJECTED = "signup_rejected", _("Sign-up rejected")
 
     occurred_at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     kind = models.CharField(_("event"), max_length=30, choices=Kind.choices, db_index=True)

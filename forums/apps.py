@@ -14,6 +14,9 @@ class ForumsConfig(AppConfig):
         from actors.signals import assignments_changed
 
         assignments_changed.connect(_sync_forum_access, dispatch_uid="forums-access")
+        from . import composition
+
+        composition.connect()  # the forum page's cached seat holders follow their rows
 
         from notifications.kinds import register_kind
 

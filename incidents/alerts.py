@@ -23,6 +23,7 @@ from notifications.models import Channel, Notification
 from notifications.services import Outgoing, notifications_queue, render_message
 
 from . import selectors
+from .crisis import crisis_changed
 from .models import (
     ActorStatus,
     Direction,
@@ -216,6 +217,7 @@ def acknowledge(*, alert: SeatAlert, person: Person, via: str) -> bool:
         acknowledged_at=timezone.now(), acknowledged_by=person, acknowledged_via=via
     )
     if updated:
+        crisis_changed()  # update() sends no signal: the start pages' steps
         _history(SeatAlert.objects.filter(pk=alert.pk), person.user)
         log(
             alert.incident,

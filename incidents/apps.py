@@ -16,6 +16,20 @@ class IncidentsConfig(AppConfig):
         from .support import tasks as support_tasks  # noqa: F401
 
         assignments_changed.connect(_sync_incident_access, dispatch_uid="incidents-access")
+        from .picture import live
+
+        live.connect()  # the live picture's cached state follows its rows
+        from . import crisis
+
+        crisis.connect()  # the start page's cached next steps follow their rows
+        from django.db.models.signals import post_delete, post_save
+
+        from .models import Shift
+        from .roster.selectors import shift_written
+
+        # The header's "on duty now" line is cached (roster.selectors.on_duty_banner).
+        post_save.connect(shift_written, sender=Shift, dispatch_uid="incidents-on-duty-saved")
+        post_delete.connect(shift_written, sender=Shift, dispatch_uid="incidents-on-duty-deleted")
 
         from . import alerts, reach
 
@@ -51,6 +65,9 @@ class IncidentsConfig(AppConfig):
 
         conference_kinds.register()
         support_kinds.register()
+        from . import webhooks
+
+        webhooks.register()
         register_kind("report_reminder", label=_("Report reminders"))
         register_kind("picture_published", label=_("New situation picture"))
         register_kind("direction_issued", label=_("Directions"), mandatory_channels=("portal",))

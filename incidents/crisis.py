@@ -9,10 +9,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import OuterRef, Q, Subquery
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.utils import timezone
 
-from actors.models import Actor
-from forums.models import Seat
+from actors.models import Actor, Assignment, Person
+from core import auth_cache
+from forums.models import ClusterRepresentation, Seat
 from forums.selectors import representatives_on, resolve_seats
 
 from .models import (
@@ -187,8 +189,11 @@ def _report_step(
     return ReportStep(actor=actor, due=due, overdue=now > due, latest=latest, status=status)
 
 
-def next_steps_for(user: Any, *, now: datetime.datetime | None = None) -> list[IncidentSteps]:
+def next_steps_for(
+    user: Any, *, now: datetime.datetime | None = None, actors: list[Actor] | None = None
+) -> list[IncidentSteps]:
     """Every active incident the user may see, newest first, with their next steps in it.
+    ``actors``: the user's ``user_actors`` when the caller has them already.
 
     A constant number of queries (about fifteen when an incident is active, three when none
     is): tested in tests/ssr_portal/test_home.py."""
@@ -203,15 +208,15 @@ def next_steps_for(user: Any, *, now: datetime.datetime | None = None) -> list[I
     if not incidents:
         return []
     ids = [i.pk for i in incidents]
-    actors = {a.pk: a for a in user_actors(user)}
-    involved = _involved(ids, set(actors)) if actors else {pk: set() for pk in ids}
+    actors_by_pk = {a.pk: a for a in (user_actors(user) if actors is None else actors)}
+    involved = _involved(ids, set(actors_by_pk)) if actors_by_pk else {pk: set() for pk in ids}
     mine = {actor_id for ids_ in involved.values() for actor_id in ids_}
-    reports = _latest_reports(ids, set(actors)) if actors else {}
+    reports = _latest_reports(ids, set(actors_by_pk)) if actors_by_pk else {}
     for incident_id, actor_id in reports:
         involved[incident_id].add(actor_id)  # an actor that has reported takes part
         mine.add(actor_id)
     statuses = _current_statuses(ids, mine) if mine else {}
-    unacknowledged = _unacknowledged(ids, set(actors), user) if actors else set()
+    unacknowledged = _unacknowledged(ids, set(actors_by_pk), user) if actors_by_pk else set()
     pictures = _newest_pictures(ids)
     directions, acknowledged = _open_directions(ids, mine, now) if mine else ([], set())
     directions_of: dict[int, list[Direction]] = defaultdict(list)
@@ -225,7 +230,7 @@ def next_steps_for(user: Any, *, now: datetime.datetime | None = None) -> list[I
             acknowledge=incident.pk in unacknowledged,
             picture=pictures.get(incident.pk),
         )
-        taking_part = sorted((actors[a] for a in involved[incident.pk]), key=lambda a: a.name)
+        taking_part = sorted((actors_by_pk[a] for a in involved[incident.pk]), key=lambda a: a.name)
         for actor in taking_part:
             key = (incident.pk, actor.pk)
             step = _report_step(incident, actor, reports.get(key), statuses.get(key), now)
@@ -237,3 +242,91 @@ def next_steps_for(user: Any, *, now: datetime.datetime | None = None) -> list[I
                 steps.directions.append(DirectionStep(direction=direction, actors=pending))
         result.append(steps)
     return result
+
+
+# --- The start page's copy in the cache -----------------------------------------------------
+#
+# The start page asks for the next steps on every visit; during an activation that is about
+# fifteen queries. The steps are kept per user, stamped with two tokens (``core.auth_cache``):
+# the user's (their permissions, groups, shifts, person) and one for the whole crisis state,
+# deleted whenever a row the steps are read from is written: an incident or its forums and
+# municipalities, a report, a status, a picture, a direction or its acknowledgement, an alert's
+# acknowledgement, a seat, a cluster's representation, a person or an assignment. What moves
+# with the clock alone (a report falling due, a direction running out) is worked out again from
+# the copy at each read; what else moves with the clock (a shift or an assignment ending) is
+# bounded by the copy's short life.
+
+STEPS_SECONDS = 60
+CRISIS_TOKEN_KEY = "crisis:token"
+
+
+def _steps_key(user_id: Any) -> str:
+    return f"crisis:steps:{user_id}"
+
+
+def _as_of(steps: list[IncidentSteps], now: datetime.datetime) -> list[IncidentSteps]:
+    """The copy brought to ``now``: whether each report is late, which directions still hold."""
+    for incident_steps in steps:
+        for report in incident_steps.reports:
+            report.overdue = now > report.due
+        incident_steps.directions = [
+            step
+            for step in incident_steps.directions
+            if step.direction.valid_until is None or step.direction.valid_until > now
+        ]
+    return steps
+
+
+def cached_next_steps_for(user: Any, *, actors: list[Actor] | None = None) -> list[IncidentSteps]:
+    """``next_steps_for`` from the cache while nothing it rests on was written (one round trip
+    to Redis), else from the database and kept. A user who did not come through the user cache
+    (no token) is always answered from the database; so is everybody while Redis is down."""
+    now = timezone.now()
+    user_token = getattr(user, auth_cache.TOKEN_ATTRIBUTE, None)
+    if user_token is None or not getattr(user, "is_authenticated", False):
+        return next_steps_for(user, now=now, actors=actors)
+    steps = auth_cache.read_through(
+        _steps_key(user.pk),
+        CRISIS_TOKEN_KEY,
+        lambda: next_steps_for(user, now=now, actors=actors),
+        seconds=STEPS_SECONDS,
+        also=user_token,
+    )
+    return _as_of(steps, now)
+
+
+def crisis_changed(*args: Any, **kwargs: Any) -> None:
+    """Every member's cached next steps are read again (a receiver, and called by the services
+    that write with ``update()``, which sends no signal)."""
+    auth_cache.invalidate([CRISIS_TOKEN_KEY])
+
+
+# The rows the steps are read from (``next_steps_for`` and the selectors it calls).
+STEP_MODELS = (
+    Incident,
+    SituationReport,
+    ActorStatus,
+    SituationPicture,
+    Direction,
+    DirectionAcknowledgement,
+    SeatAlert,
+    ActorAlert,
+    Seat,
+    ClusterRepresentation,
+    Person,
+    Assignment,
+)
+
+
+def connect() -> None:
+    for name, signal in (("saved", post_save), ("deleted", post_delete)):
+        for model in STEP_MODELS:
+            signal.connect(
+                crisis_changed, sender=model, dispatch_uid=f"crisis-{model._meta.label}-{name}"
+            )
+    for relation in ("activated_forums", "affected_municipalities"):
+        m2m_changed.connect(
+            crisis_changed,
+            sender=getattr(Incident, relation).through,
+            dispatch_uid=f"crisis-incident-{relation}",
+        )

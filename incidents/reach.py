@@ -31,6 +31,7 @@ from notifications.services import Outgoing, notifications_queue
 
 from . import alerts, selectors
 from .alerts import ReachState
+from .crisis import crisis_changed
 from .models import ActorAlert, ActorStatus, Incident, SeatAlert
 from .timeline import log
 
@@ -212,6 +213,7 @@ def acknowledge_duty(
     if not updated:
         return False
     user = person.user if person is not None else None
+    crisis_changed()  # update() sends no signal: the start pages' steps
     ActorAlert.history.bulk_history_create(
         list(ActorAlert.objects.filter(pk=alert.pk)), update=True, default_user=user
     )

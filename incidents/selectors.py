@@ -17,6 +17,7 @@ from forums.models import Seat
 from forums.selectors import forum_seats, resolve_seats, seat_actors
 
 from .models import (
+    COORDINATOR_ROLES,
     ActorStatus,
     FollowUpAction,
     Incident,
@@ -51,24 +52,25 @@ def can_view_incident(user: Any, incident: Incident) -> bool:
         user=user, content_object=incident, permission__codename="view_incident"
     ).exists():
         return True
-    return (
-        shifts_at().filter(role__in=[OnCallRole.RSIB, OnCallRole.RKK], person__user=user).exists()
-    )
+    return shifts_at().filter(role__in=COORDINATOR_ROLES, person__user=user).exists()
 
 
 def incidents_visible_to(user: Any) -> QuerySet[Incident]:
     incidents = Incident.objects.select_related("event_type").order_by("-activated_at")
     if (
         is_secretariat(user)
-        or shifts_at()
-        .filter(role__in=[OnCallRole.RSIB, OnCallRole.RKK], person__user=user)
-        .exists()
+        or shifts_at().filter(role__in=COORDINATOR_ROLES, person__user=user).exists()
     ):
         return incidents
     return incidents.filter(
         incidentuserobjectpermission__user=user,
         incidentuserobjectpermission__permission__codename="view_incident",
     ).distinct()
+
+
+def may_act_for(user: Any, actor: Actor) -> bool:
+    """The RSIB/RKK on duty or the secretariat for any actor; a member for their own actors."""
+    return can_coordinate(user) or actor in user_actors(user)
 
 
 def user_actors(user: Any) -> list[Actor]:
@@ -79,10 +81,19 @@ def user_actors(user: Any) -> list[Actor]:
     person = Person.objects.filter(user=user).select_related("actor").first()
     if person is None:
         return []
+    return actors_spoken_for(
+        person,
+        Assignment.objects.filter(
+            current_assignments_q(timezone.localdate()), person=person
+        ).select_related("actor_function__actor"),
+    )
+
+
+def actors_spoken_for(person: Person, current: Iterable[Assignment]) -> list[Actor]:
+    """``user_actors`` from a person (with their actor) and their current assignments (with
+    ``actor_function__actor``) already loaded, as the start page has them."""
     actors = {person.actor.pk: person.actor}
-    for assignment in Assignment.objects.filter(
-        current_assignments_q(timezone.localdate()), person=person
-    ).select_related("actor_function__actor"):
+    for assignment in current:
         actors.setdefault(assignment.actor_function.actor_id, assignment.actor_function.actor)
     return list(actors.values())
 

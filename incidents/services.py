@@ -20,7 +20,7 @@ from forums.models import Forum, Mode
 from forums.selectors import forum_seats, resolve_seats
 from forums.services import forum_mode_set
 
-from . import alerts, message_notices, reach, selectors, signal_alerts
+from . import alerts, message_notices, reach, selectors, signal_alerts, webhooks
 from .models import (
     ActorStatus,
     Direction,
@@ -219,6 +219,7 @@ def incident_activate(
     incident_access_sync(incidents=[incident])
     alerts.alert_seats(incident)
     reach.alert_duty_addresses(incident)
+    webhooks.incident_activated(incident)
     log(
         incident,
         activated_by,
@@ -279,6 +280,7 @@ def incident_deactivate(*, incident: Incident, by: Any) -> Incident:
     _set_forum_modes(incident.activated_forums.all())
     log(incident, by, "deactivated", _("Joint mode deactivated."))
     alerts.deactivated(incident)
+    webhooks.incident_deactivated(incident)
     return incident
 
 
@@ -339,15 +341,11 @@ def log_note(*, incident: Incident, by: Any, text: str) -> LogEntry:
 # --- Actor status and reports ---------------------------------------------------------------
 
 
-def _may_act_for(user: Any, actor: Actor) -> bool:
-    return selectors.can_coordinate(user) or actor in selectors.user_actors(user)
-
-
 # Statuses that follow by themselves, in their order; any other was set by hand and stays.
 @transaction.atomic(durable=True)
 def actor_status_set(*, incident: Incident, actor: Actor, status: str, by: Any) -> ActorStatus:
     require(incident.is_active, _("The incident is not activated."))
-    require(_may_act_for(by, actor), _("You can set the status only of your own actor."))
+    require(selectors.may_act_for(by, actor), _("You can set the status only of your own actor."))
     require(status in ActorStatus.Status.values, _("Unknown status."))
     row = ActorStatus.objects.create(incident=incident, actor=actor, status=status, set_by=by)
     log(
@@ -366,7 +364,9 @@ def report_submit(
     """A new version of the actor's situation report; never an edit of an earlier one."""
     incident = Incident.objects.select_for_update().get(pk=incident.pk)
     require(incident.is_active, _("Reports are submitted while the incident is activated."))
-    require(_may_act_for(submitted_by, actor), _("You can report only for your own actor."))
+    require(
+        selectors.may_act_for(submitted_by, actor), _("You can report only for your own actor.")
+    )
     require(bool(fields.get("situation", "").strip()), _("Describe the current situation."))
     last = incident.reports.filter(actor=actor).aggregate(last=Max("version"))["last"] or 0
     report = SituationReport(
@@ -409,6 +409,7 @@ def direction_issue(
     )
     log(incident, by, "direction", _("Direction issued: %(text)s") % {"text": direction.text[:200]})
     alerts.direction_issued(direction)
+    webhooks.direction_issued(direction)
     return direction
 
 
@@ -416,7 +417,10 @@ def direction_issue(
 def direction_acknowledge(
     *, direction: Direction, actor: Actor, by: Any
 ) -> DirectionAcknowledgement:
-    require(_may_act_for(by, actor), _("You can acknowledge only for your own actor."))
+    require(selectors.may_act_for(by, actor), _("You can acknowledge only for your own actor."))
+    # Two people of the actor clicking at the same moment: the second waits here for the first
+    # to commit, then finds its acknowledgement (rather than failing on the unique constraint).
+    Direction.objects.select_for_update().filter(pk=direction.pk).first()
     existing = DirectionAcknowledgement.objects.filter(direction=direction, actor=actor).first()
     require(
         existing is None,
@@ -475,7 +479,7 @@ def message_draft(
 def message_cosign(*, message: JointMessage, actor: Actor, by: Any) -> JointMessageSender:
     message = JointMessage.objects.select_for_update().get(pk=message.pk)
     require(message.status == JointMessage.Status.DRAFT, _("Only a draft can be co-signed."))
-    require(_may_act_for(by, actor), _("You can co-sign only for your own actor."))
+    require(selectors.may_act_for(by, actor), _("You can co-sign only for your own actor."))
     signature = message.signatures.filter(actor=actor).first()
     require(
         signature is not None,

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from . import register_views, views
+from .cap import urls as cap_urls
 from .checklist import urls as checklist_urls
 from .conferences import urls as conference_urls
 from .picture import views as picture_views
@@ -77,3 +78,4 @@ urlpatterns = [
 ]
 
 urlpatterns += checklist_urls.urlpatterns + conference_urls.urlpatterns + support_urls.urlpatterns
+urlpatterns += cap_urls.urlpatterns

@@ -15,3 +15,9 @@ class MembershipConfig(AppConfig):
 
         # Invoices and reminders go to the actor's invoice address: not a personal choice.
         register_kind("invoice", label=_("Invoices"), choosable=False)
+
+        from notifications.channels import register
+
+        from .peppol_channel import PeppolChannel
+
+        register(PeppolChannel)

@@ -136,22 +136,30 @@ def _remove_unless_recorded(invoice_id: int, field_name: str, name: str) -> None
         logger.exception("Could not check %s of invoice %s after a failure.", name, invoice_id)
 
 
+def _write_missing(locked: Invoice, field_name: str, content: bytes) -> bool:
+    """Write the document of the locked row under its name, unless another process made it
+    meanwhile. Returns whether a new name was set on the row (to be saved by the caller)."""
+    storage = _storage(field_name)
+    recorded = getattr(locked, field_name).name
+    if recorded and storage.exists(recorded):
+        return False  # another process made it meanwhile
+    name = document_name(locked, field_name)
+    _write_atomically(storage, name, content)
+    if recorded:
+        return False  # made again under its recorded name
+    setattr(locked, field_name, name)
+    return True
+
+
 def _store(invoice: Invoice, field_name: str, content: bytes) -> None:
     """Write the document under its name and record the name, under the row lock: two processes
     making the same document write it once."""
-    storage = _storage(field_name)
     written = ""
     try:
         with transaction.atomic():
             locked = Invoice.objects.select_for_update().get(pk=invoice.pk)
-            recorded = getattr(locked, field_name).name
-            if recorded and storage.exists(recorded):
-                return  # another process made it meanwhile
-            name = document_name(locked, field_name)
-            _write_atomically(storage, name, content)
-            if not recorded:
-                written = name
-                setattr(locked, field_name, name)
+            if _write_missing(locked, field_name, content):
+                written = getattr(locked, field_name).name
                 locked.save(update_fields=[field_name])
     except BaseException:
         if written:
@@ -176,55 +184,93 @@ def invoice_document(invoice: Invoice, field_name: str) -> Invoice:
 # --- The worker's job -------------------------------------------------------------------------
 
 
-def _email(invoice_id: int, pdf: bytes | None) -> None:
-    """The invoice e-mail, queued once: the row lock and ``emailed_at`` decide, and the outbox's
-    key refuses a second message for the same invoice whatever happens."""
+def _hand_over(invoice: Invoice, rendered: dict[str, bytes]) -> list[str]:
+    """The locked invoice handed to the outbox, once: the e-invoice to the access point (with its
+    transmission, ``transmissions``) for Peppol delivery, the PDF by e-mail for e-mail delivery,
+    nothing for "not sent". ``emailed_at`` ("handed to the outbox") decides, and the outbox's key
+    refuses a second message for the same invoice whatever happens. Returns the fields set.
+    ``rendered``: the documents made just now (the others are read from storage)."""
     from notifications.services import attachment, notifications_queue
 
-    with transaction.atomic():
-        invoice = Invoice.objects.select_for_update().select_related("actor").get(pk=invoice_id)
-        if invoice.emailed_at is not None or not invoice.buyer_email:
-            return
-        if pdf is None:
-            with invoice.pdf.open("rb") as stored:
-                pdf = stored.read()
+    from . import transmissions
+    from .messages import invoice_email_text
+
+    if invoice.emailed_at is not None or not _handed_over_by_outbox(invoice):
+        return []
+
+    def content(field_name: str) -> bytes:
+        if field_name in rendered:
+            return rendered[field_name]
+        with getattr(invoice, field_name).open("rb") as stored:
+            return stored.read()
+
+    if invoice.delivery == Invoice.Delivery.PEPPOL:
+        transmissions.transmission_queue(invoice=invoice, xml=content("xml"))
+    else:
         message = invoice_address_message(
             invoice,
             subject=_("Invoice %(number)s from Samverkan Stockholmsregionen")
             % {"number": invoice.number},
-            body=_(
-                "The membership fee invoice is attached. Amount: %(amount)s SEK, "
-                "due %(due)s, OCR %(ocr)s."
-            )
-            % {
-                "amount": f"{invoice.total:.2f}",
-                "due": invoice.due_date.isoformat(),
-                "ocr": invoice.ocr,
-            },
+            body=invoice_email_text(invoice),
             key=f"invoice:{invoice.pk}",
-            attachments=[attachment(f"{invoice.number}.pdf", pdf, "application/pdf")],
+            attachments=[attachment(f"{invoice.number}.pdf", content("pdf"), "application/pdf")],
         )
         notifications_queue([message])
-        invoice.emailed_at = timezone.now()
-        invoice.save(update_fields=["emailed_at"])
+    invoice.emailed_at = timezone.now()
+    return ["emailed_at"]
+
+
+def _handed_over_by_outbox(invoice: Invoice) -> bool:
+    """Whether the invoice leaves through the outbox: an e-invoice always (a buyer without a
+    Peppol id gets a failed transmission the page shows), an e-mail when there is an address."""
+    if invoice.delivery == Invoice.Delivery.PEPPOL:
+        return True
+    return invoice.delivery == Invoice.Delivery.EMAIL and bool(invoice.buyer_email)
 
 
 def invoice_documents(invoice_id: int) -> Invoice | None:
-    """Make what is missing for one invoice: XML, PDF, e-mail. Each is made once; a file that
-    is recorded but gone from storage is made again under its name. Safe to repeat."""
-    invoice = Invoice.objects.select_related("actor").filter(pk=invoice_id).first()
+    """Make what is missing for one invoice: XML, PDF, hand-over to the outbox. The documents
+    are rendered first, outside any transaction; then, in one transaction under the row lock,
+    the files are written and recorded and the invoice is handed over (one write of the row,
+    one history entry). Each is made once; a file that is recorded but gone from storage is
+    made again under its name. Safe to repeat; a failure records nothing and leaves no file
+    that no row names."""
+    invoice = (
+        Invoice.objects.select_related("actor").prefetch_related("lines").filter(pk=invoice_id)
+    ).first()
     if invoice is None:
         logger.warning("Invoice %s is gone; no documents to make.", invoice_id)
         return None
-    pdf = None
-    for field_name in DOCUMENT_FIELDS:
-        if document_missing(invoice, field_name):
-            content = _render(invoice, field_name)
-            _store(invoice, field_name, content)
-            if field_name == "pdf":
-                pdf = content
-    _email(invoice_id, pdf)
-    return Invoice.objects.select_related("actor").get(pk=invoice_id)
+    if not invoice.has_documents:  # an internal settlement is booked, never sent
+        return invoice
+    rendered = {
+        field_name: _render(invoice, field_name)
+        for field_name in DOCUMENT_FIELDS
+        if document_missing(invoice, field_name)
+    }
+    if not rendered and (invoice.emailed_at is not None or not _handed_over_by_outbox(invoice)):
+        return invoice  # a repeat: all is done
+    written: list[tuple[str, str]] = []
+    try:
+        with transaction.atomic():
+            locked = (
+                Invoice.objects.select_for_update(of=("self",))
+                .select_related("actor")
+                .get(pk=invoice_id)
+            )
+            changed = []
+            for field_name, content in rendered.items():
+                if _write_missing(locked, field_name, content):
+                    written.append((field_name, getattr(locked, field_name).name))
+                    changed.append(field_name)
+            changed += _hand_over(locked, rendered)
+            if changed:
+                locked.save(update_fields=changed)
+    except BaseException:
+        for field_name, name in written:
+            _remove_unless_recorded(invoice_id, field_name, name)
+        raise
+    return locked
 
 
 # --- The sweep --------------------------------------------------------------------------------
@@ -232,20 +278,23 @@ def invoice_documents(invoice_id: int) -> Invoice | None:
 
 def invoices_missing_documents(*, now: datetime.datetime | None = None) -> list[int]:
     """Invoices and credit notes issued more than ``INVOICE_DOCUMENT_GRACE_SECONDS`` ago that
-    lack their XML, PDF or e-mail, or whose recorded file is gone from storage."""
+    lack their XML or PDF, or were not yet handed to the outbox (e-invoice or e-mail, as their
+    delivery says), or whose recorded file is gone from storage."""
     now = now or timezone.now()
     cutoff = now - datetime.timedelta(seconds=settings.INVOICE_DOCUMENT_GRACE_SECONDS)
     rows = (
         Invoice.objects.filter(created_at__lte=cutoff)
+        .exclude(kind=Invoice.Kind.INTERNAL)
         .order_by("pk")
-        .values_list("pk", "xml", "pdf", "emailed_at", "buyer_email")
+        .values_list("pk", "xml", "pdf", "emailed_at", "buyer_email", "delivery")
     )
     missing = []
-    for pk, xml, pdf, emailed_at, buyer_email in rows:
+    for pk, xml, pdf, emailed_at, buyer_email, delivery in rows:
+        handed_over = _handed_over_by_outbox(Invoice(buyer_email=buyer_email, delivery=delivery))
         if (
             not xml
             or not pdf
-            or (emailed_at is None and buyer_email)
+            or (emailed_at is None and handed_over)
             or not _storage("xml").exists(xml)
             or not _storage("pdf").exists(pdf)
         ):

@@ -5,10 +5,12 @@ the reference date, an actor without an invoice address or an unapproved schedul
 and a run with warnings must not be issued.
 """
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.utils.translation import gettext as _
 
 from actors.models import Actor, PopulationFigure
@@ -25,12 +27,21 @@ def sek(amount: Decimal) -> str:
     return f"{whole.replace(',', NBSP)},{cents}{NBSP}kr"
 
 
+def swedish_number(value: Decimal | int | float) -> str:
+    """A quantity in Swedish format, decimals only when there are any: 4 380 or 167,5."""
+    number = Decimal(str(value)).quantize(ORE)
+    text = f"{number:,.2f}".rstrip("0").rstrip(".")
+    return text.replace(",", NBSP).replace(".", ",")
+
+
 @dataclass
 class FeeRow:
     actor: Actor
     amount: Decimal | None
     basis: str
+    # Warnings stop the run; notices are for the secretariat to check before confirming.
     warnings: list[str] = field(default_factory=list)
+    notices: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -39,10 +50,15 @@ class Preview:
     schedule: FeeSchedule | None
     rows: list[FeeRow]
     warnings: list[str]
+    notices: list[str] = field(default_factory=list)
 
     @property
     def all_warnings(self) -> list[str]:
         return self.warnings + [f"{row.actor.name}: {w}" for row in self.rows for w in row.warnings]
+
+    @property
+    def all_notices(self) -> list[str]:
+        return self.notices + [f"{row.actor.name}: {n}" for row in self.rows for n in row.notices]
 
     @property
     def total(self) -> Decimal:
@@ -81,6 +97,64 @@ def _figure_basis(figure: PopulationFigure) -> str:
         "date": figure.reference_date.isoformat(),
         "source": figure.source,
     }
+
+
+def _year_before(date: datetime.date) -> datetime.date:
+    try:
+        return date.replace(year=date.year - 1)
+    except ValueError:  # 29 February
+        return date.replace(year=date.year - 1, day=28)
+
+
+def percent_change(change: Decimal) -> str:
+    """Swedish formatting of a signed change: +15,2 % (non-breaking space)."""
+    rounded = change.quantize(Decimal("0.1"), ROUND_HALF_UP)
+    sign = "+" if rounded > 0 else "−" if rounded < 0 else "±"
+    return f"{sign}{abs(rounded):.1f}".replace(".", ",") + f"{NBSP}%"
+
+
+def _population_checks(schedule: FeeSchedule, rows: list[FeeRow]) -> None:
+    """Demo figures stop the run; a figure far from the previous year's is a notice. One query
+    for all municipalities: this year's and the previous year's figures together."""
+    ids = [row.actor.pk for row in rows if row.actor.is_municipality and row.amount is not None]
+    if not ids:
+        return
+    current_date = schedule.population_date
+    previous_date = _year_before(current_date)
+    figures: dict[tuple[int, datetime.date], PopulationFigure] = {
+        (figure.actor_id, figure.reference_date): figure
+        for figure in PopulationFigure.objects.filter(
+            actor_id__in=ids, reference_date__in=[current_date, previous_date]
+        )
+    }
+    limit = Decimal(str(settings.POPULATION_CHANGE_WARNING_PERCENT))
+    for row in rows:
+        figure = figures.get((row.actor.pk, current_date))
+        if figure is None:
+            continue
+        if figure.kind == PopulationFigure.Kind.DEMO:
+            row.warnings.append(
+                _("the population figure for %(date)s is demo data, not SCB's: import SCB's figure")
+                % {"date": current_date.isoformat()}
+            )
+        previous = figures.get((row.actor.pk, previous_date))
+        if previous is None:
+            continue
+        change = Decimal(figure.inhabitants - previous.inhabitants) * 100 / previous.inhabitants
+        if abs(change) > limit:
+            row.notices.append(
+                _(
+                    "the population changed by %(change)s in a year: %(inhabitants)s on "
+                    "%(date)s against %(previous)s on %(previous_date)s; check the figure"
+                )
+                % {
+                    "change": percent_change(change),
+                    "inhabitants": f"{figure.inhabitants:,}".replace(",", NBSP),
+                    "date": current_date.isoformat(),
+                    "previous": f"{previous.inhabitants:,}".replace(",", NBSP),
+                    "previous_date": previous_date.isoformat(),
+                }
+            )
 
 
 def _per_inhabitant(schedule: FeeSchedule, members: list[Actor]) -> list[FeeRow]:
@@ -209,6 +283,7 @@ def fee_preview(year: int) -> Preview:
         warnings += model_warnings
     else:
         rows = _per_inhabitant(schedule, members)
+    _population_checks(schedule, rows)
     for row in rows:
         if not row.actor.invoice_address.strip():
             row.warnings.append(_("no invoice address"))

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy
 from actors.models import Actor
 from core.files import check_upload
 from core.forms import DateInput
+from core.params import FIRST_YEAR, LAST_YEAR
 
 from .models import Agreement, FeeSchedule, Reimbursement
 
@@ -117,4 +118,19 @@ class BgMaxForm(forms.Form):
 class ReimbursementForm(forms.ModelForm):
     class Meta:
         model = Reimbursement
-        fields = ["actor", "year", "amount", "hours", "description"]
+        fields = ["actor", "year", "amount", "hours", "description", "justification"]
+
+    def clean_year(self) -> int:
+        year = self.cleaned_data["year"]
+        if not FIRST_YEAR <= year <= LAST_YEAR:
+            raise ValidationError(
+                _("Enter a year between %(first)s and %(last)s.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            )
+        return year
+
+    def clean_hours(self):
+        hours = self.cleaned_data["hours"]
+        if hours is not None and hours < 0:
+            raise ValidationError(_("The hours cannot be negative."))
+        return hours

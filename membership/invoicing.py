@@ -13,11 +13,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Sum
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 from stdnum import luhn
 
+from . import seller
+from .buyer_checks import check_buyer
 from .documents import invoice_documents
 from .fees import Preview, fee_preview
 from .models import Agreement, Invoice, InvoiceCounter, InvoiceLine
@@ -34,27 +36,36 @@ def ocr_reference(number: str) -> str:
 
 
 def seller_warnings() -> list[str]:
-    missing = [
-        label
-        for key, label in (("org_number", "SELLER_ORG_NUMBER"), ("bankgiro", "SELLER_BANKGIRO"))
-        if not settings.SELLER.get(key)
-    ]
-    return [_("The seller's %(setting)s is not configured.") % {"setting": m} for m in missing]
+    """What the invoicing settings page must fill in before anything is issued."""
+    details = seller.seller_details()
+    messages = {
+        "org_number": _(
+            "The seller's organisation number is not set: enter it on the invoicing settings page."
+        ),
+        "bankgiro": _("The seller's bankgiro is not set: enter it on the invoicing settings page."),
+    }
+    return [message for key, message in messages.items() if not details.get(key)]
 
 
-SUPPORTED_VAT_CATEGORIES = {"O"}
-
-
-def vat_category(actor) -> str:
-    return settings.VAT_CATEGORIES.get(actor.kind, "O")
+def vat_category(actor, categories: dict[str, str] | None = None) -> str:
+    """The actor's VAT category; ``categories`` (``seller.vat_categories()``, read once for a
+    whole run) saves a query per actor."""
+    return (seller.vat_categories() if categories is None else categories).get(actor.kind, "O")
 
 
 def issue_check(year: int) -> Preview:
     preview = fee_preview(year)
     preview.warnings = seller_warnings() + preview.warnings
+    categories = seller.vat_categories()
+    agreements = latest_agreements([row.actor for row in preview.rows])
     for row in preview.rows:
-        category = vat_category(row.actor)
-        if category not in SUPPORTED_VAT_CATEGORIES:
+        check_buyer(row, buyer_reference(row.actor, agreements.get(row.actor.pk)))
+        if row.actor.paid_internally:
+            row.notices.append(
+                _("pays by internal transfer: the fee is booked, not invoiced (series I)")
+            )
+        category = vat_category(row.actor, categories)
+        if category not in seller.SUPPORTED_VAT_CATEGORIES:
             row.warnings.append(
                 _("VAT category %(category)s is not supported; only O (outside the scope of VAT).")
                 % {"category": category}
@@ -68,6 +79,9 @@ def _lock_series(series: str, year: int) -> InvoiceCounter:
     return InvoiceCounter.objects.select_for_update().get(series=series, year=year)
 
 
+SERIES_PREFIX = {"invoice": "", "credit_note": "K", "internal": "I"}
+
+
 def _next_numbers(series: str, year: int, count: int) -> list[str]:
     """``count`` consecutive numbers; the counter row stays locked until the transaction ends,
     so the numbers are gapless whatever else runs."""
@@ -75,7 +89,7 @@ def _next_numbers(series: str, year: int, count: int) -> list[str]:
     first = counter.last_number + 1
     counter.last_number += count
     counter.save(update_fields=["last_number"])
-    prefix = "K" if series == "credit_note" else ""
+    prefix = SERIES_PREFIX[series]
     return [f"{prefix}{year}{number:05d}" for number in range(first, first + count)]
 
 
@@ -83,15 +97,43 @@ def _next_number(series: str, year: int) -> str:
     return _next_numbers(series, year, 1)[0]
 
 
+def latest_agreements(actors) -> dict[int, Agreement]:
+    """Each actor's most recently signed agreement, by actor id (one query)."""
+    agreements: dict[int, Agreement] = {}
+    for agreement in Agreement.objects.filter(actor__in=actors).order_by("actor_id", "-signed_on"):
+        agreements.setdefault(agreement.actor_id, agreement)
+    return agreements
+
+
+def buyer_reference(actor, agreement: Agreement | None) -> str:
+    """The buyer's own reference code (Peppol BuyerReference): the actor's invoice reference,
+    else the one an older agreement recorded. Never the actor's name."""
+    return actor.invoice_reference or (agreement.buyer_reference if agreement else "")
+
+
+def delivery_for(actor) -> str:
+    """How the actor's document is sent: nothing for an actor that pays internally."""
+    if actor.paid_internally:
+        return Invoice.Delivery.NONE
+    if actor.invoice_delivery == actor.InvoiceDelivery.PEPPOL:
+        return Invoice.Delivery.PEPPOL
+    return Invoice.Delivery.EMAIL
+
+
 @transaction.atomic(durable=True)
 def invoice_run_issue(*, year: int, issue_date: datetime.date | None = None) -> tuple[int, int]:
     """Issue the year's invoices; returns (created, already issued). Refused while the preview
     has warnings. Safe to run again: it creates only what is missing. In bulk: a constant number
-    of queries for any number of actors."""
+    of queries for any number of actors. An actor that pays internally gets an internal
+    settlement (its own series, booked, never sent) instead of an invoice."""
     # One run at a time: a second run (a second click, a second secretary) waits here for the
     # first to commit and then finds its invoices issued.
     _lock_series("invoice", year)
-    preview = issue_check(year)
+    # The basis and description are printed on the invoice: in the portal's language (Swedish),
+    # whatever language the secretary's browser asks for.
+    with translation.override(settings.LANGUAGE_CODE):
+        preview = issue_check(year)
+        description = _("Membership fee %(year)s, Samverkan Stockholmsregionen") % {"year": year}
     if preview.all_warnings:
         raise ValidationError(preview.all_warnings)
     issue_date = issue_date or timezone.localdate()
@@ -102,33 +144,46 @@ def invoice_run_issue(*, year: int, issue_date: datetime.date | None = None) -> 
         "actor_id", "-signed_on"
     ):
         agreements.setdefault(agreement.actor_id, agreement)
-    numbers = _next_numbers("invoice", year, len(rows)) if rows else []
+    internal_rows = [row for row in rows if row.actor.paid_internally]
+    invoice_rows = [row for row in rows if not row.actor.paid_internally]
+    numbers = {
+        "invoice": iter(_next_numbers("invoice", year, len(invoice_rows)) if invoice_rows else []),
+        "internal": iter(
+            _next_numbers("internal", year, len(internal_rows)) if internal_rows else []
+        ),
+    }
+    details = seller.seller_details()
+    due = issue_date + datetime.timedelta(days=seller.due_days())
+    categories = seller.vat_categories()
     invoices = []
-    for row, number in zip(rows, numbers, strict=True):
+    for row in rows:
         actor = row.actor
         agreement = agreements.get(actor.pk)
+        internal = actor.paid_internally
+        number = next(numbers["internal" if internal else "invoice"])
         invoices.append(
             Invoice(
+                kind=Invoice.Kind.INTERNAL if internal else Invoice.Kind.INVOICE,
                 number=number,
                 year=year,
                 run_year=year,
                 actor=actor,
                 issue_date=issue_date,
-                due_date=issue_date + datetime.timedelta(days=settings.INVOICE_DUE_DAYS),
+                due_date=due,
                 buyer_name=actor.name,
                 buyer_address=actor.invoice_address,
                 buyer_org_number=actor.org_number,
-                buyer_reference=(agreement.buyer_reference if agreement else "") or actor.name,
+                buyer_reference=buyer_reference(actor, agreement),
                 buyer_email=actor.invoice_email,
                 buyer_peppol_id=actor.peppol_id,
-                seller=dict(settings.SELLER),
-                vat_category=vat_category(actor),
+                delivery=delivery_for(actor),
+                seller=details,
+                vat_category=vat_category(actor, categories),
                 total=row.amount,
-                ocr=ocr_reference(number),
+                ocr="" if internal else ocr_reference(number),
             )
         )
     invoices = bulk_create_with_history(invoices, Invoice, batch_size=500)
-    description = _("Membership fee %(year)s, Samverkan Stockholmsregionen") % {"year": year}
     bulk_create_with_history(
         [
             InvoiceLine(
@@ -139,7 +194,11 @@ def invoice_run_issue(*, year: int, issue_date: datetime.date | None = None) -> 
         InvoiceLine,
         batch_size=500,
     )
-    ids = list(Invoice.objects.filter(run_year=year).values_list("pk", flat=True))
+    ids = list(
+        Invoice.objects.filter(run_year=year)
+        .exclude(kind=Invoice.Kind.INTERNAL)
+        .values_list("pk", flat=True)
+    )
     transaction.on_commit(lambda: _enqueue_documents(ids))
     return len(invoices), len(issued)
 
@@ -183,7 +242,10 @@ def _document_from(
         buyer_reference=source.buyer_reference,
         buyer_email=source.buyer_email,
         buyer_peppol_id=source.buyer_peppol_id,
-        seller=source.seller,
+        delivery=source.delivery,
+        # A credit note mirrors the invoice it credits; a corrected invoice is a new invoice and
+        # carries today's invoicing settings (the bankgiro to pay to).
+        seller=source.seller if kind == Invoice.Kind.CREDIT_NOTE else seller.seller_details(),
         vat_category=source.vat_category,
         total=total,
         ocr=ocr_reference(number),
@@ -233,7 +295,7 @@ def corrected_invoice_issue(*, credited: Invoice, amount: Decimal, basis: str) -
         credited,
         kind=Invoice.Kind.INVOICE,
         total=amount,
-        due_date=timezone.localdate() + datetime.timedelta(days=settings.INVOICE_DUE_DAYS),
+        due_date=timezone.localdate() + datetime.timedelta(days=seller.due_days()),
         description=_("Membership fee %(year)s, corrected (replaces %(number)s)")
         % {"year": credited.year, "number": credited.number},
         basis=basis.strip(),
@@ -249,7 +311,9 @@ def invoice_files_export(*, year: int, directory: Path) -> tuple[int, list[str]]
     documents could not be made now (the others are written all the same)."""
     directory.mkdir(parents=True, exist_ok=True)
     written, failed = 0, []
-    for invoice in Invoice.objects.filter(year=year).order_by("number"):
+    for invoice in (
+        Invoice.objects.filter(year=year).exclude(kind=Invoice.Kind.INTERNAL).order_by("number")
+    ):
         try:
             invoice = invoice_documents(invoice.pk)
             contents = {}

@@ -8,14 +8,17 @@ given by 30 June ends it on 31 December that year, later notice on 31 December t
 import datetime
 from decimal import Decimal
 
-from django.core.validators import MinValueValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from actors.models import Actor, Person
+from actors.validators import validate_org_number, validate_phone_number
 from core.append_only import AppendOnly
+
+from .validators import validate_bankgiro, validate_postal_code
 
 NOTICE_DEADLINE = (6, 30)  # month, day: "senast halvårsskiftet"
 
@@ -227,6 +230,14 @@ class Invoice(models.Model):
     class Kind(models.TextChoices):
         INVOICE = "invoice", _("Invoice")
         CREDIT_NOTE = "credit_note", _("Credit note")
+        # The fee of an actor that pays by internal transfer (the chair organisation that
+        # employs the secretariat): booked, never sent; no PDF, e-invoice or OCR.
+        INTERNAL = "internal", _("Internal settlement")
+
+    class Delivery(models.TextChoices):
+        PEPPOL = "peppol", _("E-invoice (Peppol)")
+        EMAIL = "email", _("PDF by e-mail")
+        NONE = "none", _("Not sent")
 
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices, default=Kind.INVOICE)
     number = models.CharField(_("number"), max_length=20, unique=True)
@@ -247,12 +258,18 @@ class Invoice(models.Model):
     buyer_reference = models.CharField(max_length=100, blank=True)
     buyer_email = models.EmailField(blank=True)
     buyer_peppol_id = models.CharField(max_length=100, blank=True)
+    # How the document reaches the buyer, as the actor asked when it was issued.
+    delivery = models.CharField(
+        _("delivery"), max_length=10, choices=Delivery.choices, default=Delivery.EMAIL
+    )
     seller = models.JSONField(default=dict)
     vat_category = models.CharField(max_length=2, default="O")
     total = models.DecimalField(_("total (SEK)"), max_digits=14, decimal_places=2)
     ocr = models.CharField(_("OCR reference"), max_length=25, blank=True)
     pdf = models.FileField(upload_to="invoices/", blank=True)
     xml = models.FileField(upload_to="invoices/", blank=True)
+    # When the invoice was handed to the outbox (the e-mail, or the e-invoice for the access
+    # point): set once, under the row lock, in the transaction that queues the message.
     emailed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -278,6 +295,15 @@ class Invoice(models.Model):
     def is_credit_note(self) -> bool:
         return self.kind == self.Kind.CREDIT_NOTE
 
+    @property
+    def is_internal(self) -> bool:
+        return self.kind == self.Kind.INTERNAL
+
+    @property
+    def has_documents(self) -> bool:
+        """Invoices and credit notes get a PDF and an e-invoice; an internal settlement none."""
+        return self.kind != self.Kind.INTERNAL
+
 
 class InvoiceLine(models.Model):
     # Protected in the database (core.append_only): what may still change.
@@ -299,11 +325,23 @@ class InvoiceLine(models.Model):
 
 
 class Payment(models.Model):
-    """A payment received. Unmatched payments (no invoice) are kept for the secretariat."""
+    """A payment received. Unmatched payments (no invoice) are kept for the secretariat.
+
+    The row of a payment received is never changed: its amount is what the bank paid. The
+    secretariat allocates an unmatched payment to invoices, or refunds it, with rows of their
+    own (``allocated_from`` the payment received, source "allocation" with the invoice, or
+    "refund" without one). An allocation counts as paid on its invoice (on its own date); the
+    payment received stays unmatched and its unallocated amount is what its allocations and
+    refunds leave (``membership.payments``)."""
 
     class Source(models.TextChoices):
         MANUAL = "manual", _("Registered by hand")
         BGMAX = "bgmax", _("BgMax file")
+        ALLOCATION = "allocation", _("Allocated from an unmatched payment")
+        REFUND = "refund", _("Refund of an unmatched payment")
+
+    # Sources of the rows that record money received (the others move it).
+    RECEIVED = (Source.MANUAL, Source.BGMAX)
 
     invoice = models.ForeignKey(
         Invoice,
@@ -323,6 +361,14 @@ class Payment(models.Model):
     # A BgMax transaction is imported once, however often the file is.
     source_key = models.CharField(max_length=100, blank=True)
     note = models.CharField(_("note"), max_length=300, blank=True)
+    allocated_from = models.ForeignKey(
+        "self",
+        verbose_name=_("allocated from"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="allocations",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()
@@ -334,7 +380,18 @@ class Payment(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["source_key"], condition=~Q(source_key=""), name="payment_unique_source_key"
-            )
+            ),
+            # An allocation names its invoice, a refund none; both come from a payment received
+            # and move a positive amount; a payment received comes from no other.
+            models.CheckConstraint(
+                condition=(
+                    Q(source="allocation", allocated_from__isnull=False, invoice__isnull=False)
+                    | Q(source="refund", allocated_from__isnull=False, invoice__isnull=True)
+                    | (~Q(source__in=("allocation", "refund")) & Q(allocated_from__isnull=True))
+                )
+                & (Q(allocated_from__isnull=True) | Q(amount__gt=0)),
+                name="payment_allocation_shape",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -362,7 +419,17 @@ class Reimbursement(models.Model):
     hours = models.DecimalField(
         _("on-call hours"), max_digits=8, decimal_places=2, default=Decimal("0")
     )
+    # The hours the roster had for the actor's staff in RSIB and RKK shifts of the year, recorded
+    # when the claim was made (the roster may change later); None for claims made before.
+    rostered_hours = models.DecimalField(
+        _("rostered hours"), max_digits=8, decimal_places=2, null=True, blank=True
+    )
     description = models.TextField(_("description"), blank=True)
+    justification = models.TextField(
+        _("justification of hours above the roster"),
+        blank=True,
+        help_text=_("Required when more hours are claimed than the roster has for the actor."),
+    )
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.CLAIMED
     )
@@ -386,5 +453,115 @@ class Reimbursement(models.Model):
         return self.status == self.Status.CLAIMED
 
     @property
+    def hours_over_roster(self) -> Decimal | None:
+        """Claimed hours minus rostered hours (negative: fewer than rostered); None if the
+        roster was not recorded."""
+        if self.rostered_hours is None:
+            return None
+        return self.hours - self.rostered_hours
+
+    @property
+    def is_over_roster(self) -> bool:
+        difference = self.hours_over_roster
+        return difference is not None and difference > 0
+
+    @property
     def is_paid(self) -> bool:
         return self.status == self.Status.PAID
+
+
+class SellerSettings(models.Model):
+    """The seller on every invoice, the payment terms and the VAT categories: one row, edited by
+    the secretariat (``membership.seller`` reads it; made from the environment on first read)."""
+
+    SINGLETON_PK = 1
+    DUE_DAYS_RANGE = (1, 120)
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=SINGLETON_PK, editable=False)
+    name = models.CharField(_("seller name"), max_length=200)
+    org_number = models.CharField(
+        _("organisation number"), max_length=11, blank=True, validators=[validate_org_number]
+    )
+    bankgiro = models.CharField(
+        _("bankgiro"), max_length=9, blank=True, validators=[validate_bankgiro]
+    )
+    address = models.CharField(_("street address"), max_length=200, blank=True)
+    postal_code = models.CharField(
+        _("postal code"), max_length=6, blank=True, validators=[validate_postal_code]
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(
+        _("phone"), max_length=30, blank=True, validators=[validate_phone_number]
+    )
+    reference = models.CharField(_("contact or reference"), max_length=200, blank=True)
+    due_days = models.PositiveSmallIntegerField(
+        _("payment due days"),
+        default=30,
+        validators=[MinValueValidator(DUE_DAYS_RANGE[0]), MaxValueValidator(DUE_DAYS_RANGE[1])],
+    )
+    vat_categories = models.JSONField(_("VAT category per kind of actor"), default=dict, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("invoicing settings")
+        verbose_name_plural = _("invoicing settings")
+        constraints = [
+            models.CheckConstraint(condition=Q(id=1), name="seller_settings_single_row"),
+            models.CheckConstraint(
+                condition=Q(due_days__gte=1, due_days__lte=120),
+                name="seller_settings_due_days_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return str(_("Invoicing settings"))
+
+
+class InvoiceTransmission(models.Model):
+    """An invoice's e-invoice on its way through the Peppol access point: queued in the outbox
+    with the invoice's documents, sent (the access point gave a transmission id), then delivered
+    or rejected as the access point reports (``membership.transmissions``)."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("Queued")
+        SENT = "sent", _("Sent to the access point")
+        DELIVERED = "delivered", _("Delivered")
+        REJECTED = "rejected", _("Rejected")
+        FAILED = "failed", _("Failed")
+
+    invoice = models.OneToOneField(
+        Invoice, verbose_name=_("invoice"), on_delete=models.PROTECT, related_name="transmission"
+    )
+    # The buyer's Peppol participant id ("scheme:identifier").
+    receiver = models.CharField(_("receiver"), max_length=100)
+    # The outbox row that carries the document (its uid is the access point's Idempotency-Key).
+    notification_uid = models.UUIDField(null=True, blank=True)
+    # How often the secretariat sent it again as a new message (the suffix of its outbox key).
+    resends = models.PositiveSmallIntegerField(default=0)
+    transmission_id = models.CharField(_("transmission id"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    detail = models.TextField(_("detail"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
+    # The poll asks about the longest-unasked first.
+    polled_at = models.DateTimeField(null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("e-invoice transmission")
+        verbose_name_plural = _("e-invoice transmissions")
+        indexes = [models.Index(fields=["status", "polled_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.invoice_id} → {self.receiver}: {self.status}"
+
+    @property
+    def can_send_again(self) -> bool:
+        return self.status in (self.Status.FAILED, self.Status.REJECTED)

@@ -57,8 +57,9 @@ def outstanding(invoice: Invoice) -> Decimal:
 
 
 def invoices_with_outstanding(*, year: int | None = None) -> QuerySet[Invoice]:
-    """Invoices and credit notes (of a year, or all) with their actor and what is outstanding."""
-    invoices = with_outstanding(Invoice.objects.select_related("actor"))
+    """Invoices and credit notes (of a year, or all) with their actor, e-invoice transmission and
+    what is outstanding."""
+    invoices = with_outstanding(Invoice.objects.select_related("actor", "transmission"))
     return invoices.filter(year=year) if year else invoices
 
 

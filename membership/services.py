@@ -7,16 +7,21 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, TypeVar
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
+from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from actors.models import Actor
+from core.params import FIRST_YEAR, LAST_YEAR
 
 from . import selectors
 from .documents import invoice_address_message
+from .fees import swedish_number
 from .formats import bgmax
+from .messages import reminder_subject, reminder_text
 from .models import Agreement, FeeSchedule, Invoice, Payment, Reimbursement
 
 M = TypeVar("M", bound=models.Model)
@@ -132,18 +137,13 @@ def invoice_reminders_send(*, today: datetime.date | None = None) -> int:
 
     count = 0
     for invoice in selectors.overdue_invoices(today=today):
-        if not invoice.buyer_email:
+        # An internal settlement is booked, never sent: nothing to remind of.
+        if invoice.kind == Invoice.Kind.INTERNAL or not invoice.buyer_email:
             continue
         message = invoice_address_message(
             invoice,
-            subject=_("Reminder: invoice %(number)s") % {"number": invoice.number},
-            body=_("Invoice %(number)s (%(amount)s SEK, OCR %(ocr)s) was due %(due)s.")
-            % {
-                "number": invoice.number,
-                "amount": f"{selectors.outstanding(invoice):.2f}",
-                "ocr": invoice.ocr,
-                "due": invoice.due_date.isoformat(),
-            },
+            subject=reminder_subject(invoice),
+            body=reminder_text(invoice, invoice.outstanding_amount),
             key=f"invoice-reminder:{invoice.pk}",
         )
         count += len(notifications_queue([message]))
@@ -153,13 +153,59 @@ def invoice_reminders_send(*, today: datetime.date | None = None) -> int:
 # --- Reimbursements -------------------------------------------------------------------------
 
 
+def rostered_hours(*, actor: Actor, year: int) -> Decimal:
+    """The hours the actor's staff were rostered in RSIB and RKK shifts in the year. The roster
+    is the incidents app's; membership reads it through the function the setting names, so it
+    does not depend on that app."""
+    hours = import_string(settings.MEMBERSHIP_ROSTERED_HOURS)(actor=actor, year=year)
+    return Decimal(str(hours)).quantize(Decimal("0.01"))
+
+
 @transaction.atomic(durable=True)
 def reimbursement_claim(
-    *, actor: Actor, year: int, amount: Decimal, hours: Decimal, description: str = ""
+    *,
+    actor: Actor,
+    year: int,
+    amount: Decimal,
+    hours: Decimal,
+    description: str = "",
+    justification: str = "",
 ) -> Reimbursement:
-    """Register an actor's claim for the year (one per actor and year)."""
+    """Register an actor's claim for the year (one per actor and year), with the roster's hours
+    recorded; a claim of more hours than the roster has needs a justification."""
+    if not FIRST_YEAR <= year <= LAST_YEAR:
+        raise ValidationError(
+            {
+                "year": _("Enter a year between %(first)s and %(last)s.")
+                % {"first": FIRST_YEAR, "last": LAST_YEAR}
+            }
+        )
+    rostered = rostered_hours(actor=actor, year=year)
+    if hours > rostered and not justification.strip():
+        raise ValidationError(
+            {
+                "justification": _(
+                    "%(hours)s hours are claimed, but the roster has %(rostered)s hours of RSIB "
+                    "and RKK shifts for %(actor)s in %(year)s: justify the %(difference)s hours "
+                    "above the roster."
+                )
+                % {
+                    "hours": swedish_number(hours),
+                    "rostered": swedish_number(rostered),
+                    "actor": actor.name,
+                    "year": year,
+                    "difference": swedish_number(hours - rostered),
+                }
+            }
+        )
     claim = Reimbursement(
-        actor=actor, year=year, amount=amount, hours=hours, description=description
+        actor=actor,
+        year=year,
+        amount=amount,
+        hours=hours,
+        rostered_hours=rostered,
+        description=description,
+        justification=justification.strip(),
     )
     claim.full_clean()
     claim.save()
@@ -167,10 +213,31 @@ def reimbursement_claim(
 
 
 @transaction.atomic(durable=True)
-def reimbursement_decide(*, reimbursement: Reimbursement, status: str) -> Reimbursement:
+def reimbursement_decide(
+    *, reimbursement: Reimbursement, status: str, above_roster_confirmed: bool = False
+) -> Reimbursement:
+    """Approve, then pay, a claim. Approving a claim of more hours than the roster had needs
+    the approver's explicit confirmation of the difference."""
     order = [Reimbursement.Status.CLAIMED, Reimbursement.Status.APPROVED, Reimbursement.Status.PAID]
     if status not in order or order.index(status) != order.index(reimbursement.status) + 1:
         raise ValidationError(_("A claim is approved, then paid."))
+    if (
+        status == Reimbursement.Status.APPROVED
+        and reimbursement.is_over_roster
+        and not above_roster_confirmed
+    ):
+        raise ValidationError(
+            _(
+                "The claim of %(actor)s is %(difference)s hours above the roster (%(hours)s "
+                "claimed, %(rostered)s rostered): tick the box to confirm that you approve them."
+            )
+            % {
+                "actor": reimbursement.actor.name,
+                "difference": swedish_number(reimbursement.hours_over_roster),
+                "hours": swedish_number(reimbursement.hours),
+                "rostered": swedish_number(reimbursement.rostered_hours),
+            }
+        )
     reimbursement.status = status
     reimbursement.decided_at = timezone.now()
     reimbursement.save(update_fields=["status", "decided_at"])

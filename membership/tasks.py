@@ -40,3 +40,12 @@ def sweep_invoice_documents() -> int:
 def send_invoice_reminders() -> int:
     """Daily: a reminder for every overdue, unpaid invoice (once each)."""
     return invoice_reminders_send()
+
+
+@shared_task(ignore_result=True)
+def poll_invoice_transmissions() -> dict[str, int]:
+    """Every ACCESS_POINT_POLL_SECONDS: ask the access point what became of the e-invoices it
+    took, and record those delivered or rejected (a bounded batch per run)."""
+    from .transmissions import transmissions_poll
+
+    return transmissions_poll()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import delivery_views, payment_views, seller_views, views
 
 app_name = "membership"
 
@@ -25,6 +25,11 @@ urlpatterns = [
     path("medlemskap/fakturor/<int:pk>/", views.invoice_detail, name="invoice_detail"),
     path("medlemskap/fakturor/<int:pk>/pdf/", views.invoice_pdf, name="invoice_pdf"),
     path("medlemskap/fakturor/<int:pk>/xml/", views.invoice_xml, name="invoice_xml"),
+    path(
+        "medlemskap/fakturor/<int:pk>/skicka-igen/",
+        delivery_views.invoice_send_again,
+        name="invoice_send_again",
+    ),
     path("medlemskap/mina-fakturor/", views.my_invoices, name="my_invoices"),
     path("medlemskap/bgmax/", views.bgmax_upload, name="bgmax"),
     path("medlemskap/export/<int:year>/sie/", views.sie_download, name="sie"),
@@ -36,4 +41,15 @@ urlpatterns = [
         name="reimbursement_decide",
     ),
     path("medlemskap/arsbesked/<int:year>/", views.statement, name="statement"),
+    path(
+        "medlemskap/betalningar/ej-matchade/",
+        payment_views.unmatched_payments,
+        name="unmatched_payments",
+    ),
+    path(
+        "medlemskap/betalningar/<int:pk>/fordela/",
+        payment_views.payment_allocate,
+        name="payment_allocate",
+    ),
+    path("medlemskap/installningar/", seller_views.seller_settings, name="seller_settings"),
 ]

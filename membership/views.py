@@ -1,7 +1,9 @@
 """Membership pages: the secretariat's fee schedules, agreements, invoice run, invoices,
 payments, reimbursements and exports; an actor's invoice contact sees that actor's invoices."""
 
+import logging
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,9 +22,8 @@ from core.audit import audited
 from core.csv_export import csv_response
 from core.models import AuditEvent
 from core.pages import apply_errors, form_page
-from core.params import year_param
 
-from . import documents, invoicing, selectors, services
+from . import documents, invoicing, ledger, selectors, services
 from .fees import ORE, sek
 from .formats import sie
 from .forms import (
@@ -34,7 +35,10 @@ from .forms import (
     PaymentForm,
     ReimbursementForm,
 )
+from .invoice_filters import InvoiceFilterForm, filtered_invoices, invoice_totals
 from .models import Agreement, FeeSchedule, Invoice, Reimbursement
+
+logger = logging.getLogger(__name__)
 
 
 def _file_response(field, filename: str, content_type: str) -> FileResponse:
@@ -64,6 +68,7 @@ def overview(request: HttpRequest) -> HttpResponse:
             "agreements": Agreement.objects.select_related("actor").order_by("actor__name"),
             "year": timezone.localdate().year,
             "years": selectors.invoice_years(),
+            "fiscal_years": ledger.fiscal_years(),
         },
     )
 
@@ -182,6 +187,7 @@ def _invoice_run_page(request: HttpRequest, year: int, preview, errors: list[str
             ],
             "total": sek(preview.total),
             "errors": errors,
+            "seller_warnings": invoicing.seller_warnings(),
             **_progress(year),
         },
         status=400 if errors else 200,
@@ -210,13 +216,24 @@ def _invoice_for(request: HttpRequest, pk: int) -> Invoice:
 @secretariat_required
 @require_GET
 def invoice_list(request: HttpRequest) -> HttpResponse:
-    year = year_param(request.GET.get("year"))  # no year, or not one: every year
-    invoices = selectors.invoices_with_outstanding(year=year).order_by("-year", "number")
-    page = Paginator(invoices, 100).get_page(request.GET.get("page"))
+    """Every invoice, credit note and internal settlement, filtered by year, status and kind
+    (a GET form), with the totals of what the filters select; pages keep the filters."""
+    form = InvoiceFilterForm(
+        request.GET if request.GET.keys() - {"page"} else None, years=selectors.invoice_years()
+    )
+    filters = form.filters()
+    invoices = filtered_invoices(**filters)
+    page = Paginator(invoices.order_by("-year", "number"), 100).get_page(request.GET.get("page"))
     return render(
         request,
         "membership/invoice_list.html",
-        {"page": page, "year": year or "", "query": f"year={year}" if year else ""},
+        {
+            "form": form,
+            "page": page,
+            "totals": invoice_totals(invoices),
+            "filtered": bool(filters),
+            "query": urlencode(filters),
+        },
     )
 
 
@@ -359,7 +376,19 @@ def bgmax_upload(request: HttpRequest) -> HttpResponse:
 @audited(AuditEvent.Kind.EXPORT)
 @require_GET
 def sie_download(request: HttpRequest, year: int) -> HttpResponse:
-    response = HttpResponse(sie.export(year=year), content_type="text/plain; charset=cp437")
+    """The SIE file of a fiscal year; if reading it back disagrees with the ledger, a page says
+    so instead of handing out a wrong file."""
+    try:
+        content = sie.export(year=year)
+    except sie.SieCheckError as exc:
+        logger.error("SIE export of fiscal year %s failed its check: %s", year, exc)
+        return render(
+            request,
+            "membership/sie_error.html",
+            {"year": year, "problems": exc.problems},
+            status=500,
+        )
+    response = HttpResponse(content, content_type="text/plain; charset=cp437")
     response["Content-Disposition"] = f'attachment; filename="ssr-{year}.si"'
     return response
 
@@ -429,7 +458,11 @@ def reimbursements(request: HttpRequest) -> HttpResponse:
 def reimbursement_decide(request: HttpRequest, pk: int) -> HttpResponse:
     claim = get_object_or_404(Reimbursement, pk=pk)
     try:
-        services.reimbursement_decide(reimbursement=claim, status=request.POST.get("status", ""))
+        services.reimbursement_decide(
+            reimbursement=claim,
+            status=request.POST.get("status", ""),
+            above_roster_confirmed=request.POST.get("confirm_above_roster") == "yes",
+        )
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     return redirect("membership:reimbursements")

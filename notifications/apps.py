@@ -13,6 +13,11 @@ class NotificationsConfig(AppConfig):
         from actors.signals import person_anonymised, personal_data_export
 
         from . import tasks  # noqa: F401  (registers the tasks the services send by name)
+        from .kinds import register_kind
+
+        # Webhook deliveries go to systems, and a paused subscription's owner must hear of it.
+        register_kind("webhook", label=_("Webhooks"), choosable=False)
+        register_kind("webhook_paused", label=_("Paused webhooks"), choosable=False)
 
         personal_data_export.connect(_export, dispatch_uid="notifications-personal-data")
         person_anonymised.connect(_anonymise, dispatch_uid="notifications-anonymise")

@@ -154,7 +154,7 @@ def _send_claimed(notification: Notification, *, connection: Any = None) -> int 
         _finish(notification, Notification.Status.FAILED, str(exc))
         return None
     except Exception as exc:  # transient: network, server busy, anything unexpected
-        if notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS:
+        if channels.last_attempt(notification):
             _finish(notification, Notification.Status.FAILED, str(exc))
             return None
         delay = _backoff(notification.attempts)

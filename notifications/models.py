@@ -138,3 +138,56 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.kind}/{self.channel}: {self.enabled}"
+
+
+class WebhookSubscription(models.Model):
+    """An actor's system that wants some events POSTed to it, signed the Standard Webhooks way
+    (``notifications.webhooks``). The secret is kept to sign: it is shown once, at creation."""
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        PAUSED = "paused", _("Paused")
+
+    actor = models.ForeignKey(
+        "actors.Actor",
+        verbose_name=_("actor"),
+        on_delete=models.CASCADE,
+        related_name="webhook_subscriptions",
+    )
+    name = models.CharField(_("name"), max_length=100)
+    # The outbox row's address is this URL, so it fits that field.
+    url = models.URLField(_("target URL"), max_length=254)
+    secret = models.CharField(max_length=100, editable=False)
+    event_types = models.JSONField(_("events"), default=list)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.ACTIVE
+    )
+    consecutive_failures = models.PositiveSmallIntegerField(default=0)
+    paused_at = models.DateTimeField(null=True, blank=True)
+    owner = models.ForeignKey(
+        Person,
+        verbose_name=_("owner"),
+        on_delete=models.PROTECT,
+        related_name="webhook_subscriptions",
+        help_text=_("Told when the subscription is paused after failed deliveries."),
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    history = HistoricalRecords(excluded_fields=["secret"])
+
+    class Meta:
+        ordering = ["actor__name", "name", "pk"]
+        verbose_name = _("webhook subscription")
+        verbose_name_plural = _("webhook subscriptions")
+
+    def __str__(self) -> str:
+        return f"{self.actor}: {self.name}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("notifications:webhook_detail", args=[self.pk])
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == self.Status.ACTIVE

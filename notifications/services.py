@@ -58,6 +58,8 @@ def mandatory_channels() -> set[tuple[str, str]]:
 def _wanted(messages: list[Outgoing]) -> set[tuple[int, str, str]]:
     """(user id, kind, channel) switched off by users, less what the secretariat made mandatory."""
     user_ids = {m.recipient.user_id for m in messages if m.recipient and m.recipient.user_id}
+    if not user_ids:
+        return set()  # to addresses only (an organisation's, an invoice address): no one chose
     kinds = {m.kind for m in messages}
     mandatory = mandatory_channels()
     return {

@@ -40,7 +40,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         mandatory.setdefault(kind, set()).add(channel)
     current = {(p.kind, p.channel): p.enabled for p in Preference.objects.filter(user=request.user)}
     offered_kinds = kinds.choosable_kinds()
-    offered_channels = channels.all()
+    offered_channels = [channel for channel in channels.all() if channel.personal]
     rows = [
         (
             kind.key,

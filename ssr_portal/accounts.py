@@ -95,9 +95,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 def logout_everywhere(request: HttpRequest) -> HttpResponse:
     """End every session of the user, on every device, then this one."""
     user_id = str(request.user.pk)
+    # Through the session engine, not the row: the engine drops its cached copy too.
+    store = request.session.__class__()
     for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator():
         if session.get_decoded().get("_auth_user_id") == user_id:
-            session.delete()
+            store.delete(session.session_key)
     audit.record(audit.Kind.SESSIONS_ENDED, request=request)
     # Whoever had a session may have copied the secret calendar address too.
     calendar_feed_rotate(user=request.user)

@@ -22,15 +22,18 @@ class SsrPortalConfig(AppConfig):
         from notifications import secrets
         from notifications.kinds import register_kind
 
-        from . import accounts
+        from . import accounts, auth_cache
 
         # Registered here, not on import of the URL conf, so that a worker that never loads the
         # URLs still makes the reset token when it sends.
         secrets.register(accounts.PASSWORD_RESET_KIND, accounts.reset_token)
         # Asked for by the user themselves: not offered on the preferences page.
         register_kind(accounts.PASSWORD_RESET_KIND, label=_("Reset password"), choosable=False)
+        # The secretariat's notice of a login that waits for its approval.
+        register_kind("signup_request", label=_("Login requests"), choosable=False)
+        auth_cache.connect()
         # post_migrate is sent once per app with models, after the whole migration: grant once,
-        # on the signal of the lowest app (this package has no models of its own).
+        # on the signal of the lowest app.
         post_migrate.connect(
             grant_application_role, sender=apps.get_app_config("core"), dispatch_uid="ssr-grants"
         )

@@ -40,6 +40,17 @@ ALLOWED_HOSTS = [
 ]
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[SITE_URL])
+# CAP alerts (incidents.cap): the sender named in every alert (the portal's host unless set),
+# and an optional GeoJSON of the county's municipalities whose polygons go into the areas
+# (features with a "kommunkod"/"code" property; without the file, areas carry geocodes only).
+CAP_SENDER = (
+    env.str("CAP_SENDER", default="")
+    or (SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0])
+)
+if not CAP_SENDER or any(c in CAP_SENDER for c in " ,<&"):
+    # CAP 1.2: no spaces, commas or restricted characters (references split on them).
+    raise ImproperlyConfigured("CAP_SENDER must be non-empty without spaces, commas, < or &.")
+CAP_AREAS_GEOJSON = env.str("CAP_AREAS_GEOJSON", default="")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -66,6 +77,8 @@ INSTALLED_APPS = [
     "membership",
     "notifications",
     "planning",
+    "ninja",  # serves the API docs' own static files (no CDN)
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -80,8 +93,9 @@ MIDDLEWARE = [
     "ssr_portal.middleware.ChosenLanguageMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # Django's and django-otp's, with the user and the verified device from the cache.
+    "ssr_portal.auth_cache.CachedAuthenticationMiddleware",
+    "ssr_portal.auth_cache.CachedOTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "ssr_portal.two_factor.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -178,6 +192,14 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {
 }
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_TIMEOUT_SECONDS
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A pool process that has grown past this (KiB of resident memory) is replaced after its task:
+# WeasyPrint keeps font and layout caches, and a long invoice run would otherwise let each pool
+# process grow until the machine swaps. The replacement costs one process start.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(
+    "CELERY_WORKER_MAX_MEMORY_PER_CHILD", default=512 * 1024
+)
+if CELERY_WORKER_MAX_MEMORY_PER_CHILD < 64 * 1024:
+    raise ImproperlyConfigured("CELERY_WORKER_MAX_MEMORY_PER_CHILD must be at least 65536 (KiB).")
 # A late-acknowledged task whose worker process died (killed, out of memory) goes back to the
 # queue instead of being lost. Every acks_late task is idempotent by database state (invoice
 # documents, picture PDFs, the outbox's claimed rows, forum access), so running one again is safe.
@@ -249,6 +271,10 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Sessions are read from the cache and written to both (Django's cached_db, ssr_portal.sessions):
+# the database stays the truth (a Redis that is down is a miss, core.cache), and a logged-in
+# request reads no session row.
+SESSION_ENGINE = "ssr_portal.sessions"
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 8)
 # The inactivity timeout is kept by SessionRefreshMiddleware, which writes a used session at most
 # once per SESSION_REFRESH_SECONDS instead of on every request.
@@ -261,6 +287,20 @@ OTP_TOTP_ISSUER = "SSR-portalen"
 # Resetting someone's second factor asks for the password again unless it was entered this
 # recently (seconds).
 SUDO_MODE_SECONDS = env.int("SUDO_MODE_SECONDS", default=300)
+
+# Login with an actor's own OpenID Connect provider (ssr_portal.oidc; the providers are kept by
+# the secretariat in the portal). Seconds a provider may take to answer (discovery, keys, token);
+# how long its discovery document and key set are cached; the clock difference allowed on the
+# ID token's exp and iat; how long a started login (its state) stays usable.
+OIDC_TIMEOUT = env.float("OIDC_TIMEOUT", default=10.0)
+OIDC_DISCOVERY_CACHE_SECONDS = env.int("OIDC_DISCOVERY_CACHE_SECONDS", default=3600)
+OIDC_CLOCK_SKEW_SECONDS = env.int("OIDC_CLOCK_SKEW_SECONDS", default=60)
+OIDC_STATE_MAX_AGE_SECONDS = env.int("OIDC_STATE_MAX_AGE_SECONDS", default=600)
+if not 0 <= OIDC_CLOCK_SKEW_SECONDS <= 300:
+    raise ImproperlyConfigured("OIDC_CLOCK_SKEW_SECONDS must be between 0 and 300.")
+# mozilla-django-oidc's own names for what it reads from the settings.
+OIDC_STATE_SIZE = 32
+OIDC_AUTHENTICATION_CALLBACK_URL = "oidc_callback"
 
 # Lockout after repeated failed logins, per user name and address together.
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
@@ -327,6 +367,34 @@ SMS_SENDER = env.str("SMS_SENDER", default="SSR")
 # Seconds the HTTP gateway may take to connect and to answer; must stay below the lease.
 SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
 
+# --- Webhooks (notifications.webhooks) --------------------------------------------------------
+
+# Seconds a subscriber may take to connect and to answer; must stay below the lease.
+WEBHOOK_TIMEOUT = env.float("WEBHOOK_TIMEOUT", default=10.0)
+# Subscribers must use HTTPS, except on these hosts (a receiver on this machine for `make run`
+# and the tests).
+WEBHOOK_ALLOW_HTTP_HOSTS = env.list(
+    "WEBHOOK_ALLOW_HTTP_HOSTS", default=["127.0.0.1", "localhost"] if DEBUG else []
+)
+# A subscription whose deliveries failed this many times in a row is paused, its owner told.
+WEBHOOK_PAUSE_AFTER_FAILURES = env.int("WEBHOOK_PAUSE_AFTER_FAILURES", default=5)
+
+# --- Peppol access point (e-invoices) ---------------------------------------------------------
+
+# The local one (`make run`, tests) writes the documents to MEDIA_ROOT/peppol-outbox/;
+# "membership.access_point.HttpAccessPoint" hands them to a provider's HTTP API.
+ACCESS_POINT_BACKEND = env.str(
+    "ACCESS_POINT_BACKEND", default="membership.access_point.LocalAccessPoint"
+)
+ACCESS_POINT_URL = env.str("ACCESS_POINT_URL", default="")
+ACCESS_POINT_TOKEN = env.str("ACCESS_POINT_TOKEN", default="")
+# Seconds the access point may take to connect and to answer; must stay below the lease.
+ACCESS_POINT_TIMEOUT = env.float("ACCESS_POINT_TIMEOUT", default=10.0)
+# How often beat asks the access point what became of the e-invoices it took.
+ACCESS_POINT_POLL_SECONDS = env.int("ACCESS_POINT_POLL_SECONDS", default=300)
+if ACCESS_POINT_BACKEND.endswith(".HttpAccessPoint") and not ACCESS_POINT_URL:
+    raise ImproperlyConfigured("ACCESS_POINT_URL must be set for the HTTP access point.")
+
 # --- Notifications --------------------------------------------------------------------------
 
 NOTIFICATION_MAX_ATTEMPTS = env.int("NOTIFICATION_MAX_ATTEMPTS", default=5)
@@ -338,10 +406,16 @@ NOTIFICATION_STALE_SECONDS = env.int("NOTIFICATION_STALE_SECONDS", default=120)
 # lease plus the sweep period plus a send (20 + 5 s by default, under 30 s). A message must not
 # outlive the lease, so the lease allows two full network timeouts per message.
 NOTIFICATION_LEASE_SECONDS = env.int("NOTIFICATION_LEASE_SECONDS", default=20)
-if 2 * max(EMAIL_TIMEOUT, SMS_GATEWAY_TIMEOUT) > NOTIFICATION_LEASE_SECONDS:
+# The access point's timeout counts only when it is reached over the network (not the local one).
+_NETWORK_TIMEOUTS = [EMAIL_TIMEOUT, SMS_GATEWAY_TIMEOUT, WEBHOOK_TIMEOUT]
+if ACCESS_POINT_BACKEND != "membership.access_point.LocalAccessPoint":
+    _NETWORK_TIMEOUTS.append(ACCESS_POINT_TIMEOUT)
+if 2 * max(_NETWORK_TIMEOUTS) > NOTIFICATION_LEASE_SECONDS:
     raise ImproperlyConfigured(
-        "NOTIFICATION_LEASE_SECONDS must be at least twice EMAIL_TIMEOUT and SMS_GATEWAY_TIMEOUT "
-        "(a message must not outlive its lease)."
+        "NOTIFICATION_LEASE_SECONDS must be at least twice EMAIL_TIMEOUT, SMS_GATEWAY_TIMEOUT, "
+        "WEBHOOK_TIMEOUT "
+        "and (for a network access point) ACCESS_POINT_TIMEOUT: a message must not outlive its "
+        "lease."
     )
 # A published situation picture still without its PDF this long is queued again (its task was
 # lost: the broker was down at publication, or the worker died).
@@ -380,8 +454,13 @@ SELLER = {
     "city": env.str("SELLER_CITY", default="Stockholm"),
     "email": env.str("SELLER_EMAIL", default=""),
     "reference": env.str("SELLER_REFERENCE", default="Samverkan Stockholmsregionen"),
+    "phone": env.str("SELLER_PHONE", default=""),
 }
 INVOICE_DUE_DAYS = env.int("INVOICE_DUE_DAYS", default=30)
+# Check every rendered Peppol XML against the UBL XSD, CEN EN16931 and Peppol BIS 3 rules and
+# refuse to store one with a fatal finding (the suite turns it on; see membership/formats/
+# peppol_validation.py).
+PEPPOL_VALIDATE_RENDERED = env.bool("PEPPOL_VALIDATE_RENDERED", default=False)
 # The sweep queues the documents (PDF, XML, e-mail) again for invoices issued longer ago than the
 # grace period that still lack one, or whose file is gone from storage.
 INVOICE_DOCUMENT_SWEEP_SECONDS = env.int("INVOICE_DOCUMENT_SWEEP_SECONDS", default=120)
@@ -390,15 +469,33 @@ CELERY_BEAT_SCHEDULE["sweep-invoice-documents"] = {
     "task": "membership.tasks.sweep_invoice_documents",
     "schedule": float(INVOICE_DOCUMENT_SWEEP_SECONDS),
 }
+CELERY_BEAT_SCHEDULE["poll-invoice-transmissions"] = {
+    "task": "membership.tasks.poll_invoice_transmissions",
+    "schedule": float(ACCESS_POINT_POLL_SECONDS),
+}
 # VAT category per actor kind (Peppol/EN 16931 codes); "O" = outside the scope of VAT. Set as
 # e.g. VAT_CATEGORIES=other=O,port=O. Only "O" is supported until the finance function confirms
 # another treatment (category E would need the seller's VAT number on every invoice).
 VAT_CATEGORIES = env.dict("VAT_CATEGORIES", default={})
+# The preview notes a municipality whose population differs from the previous year's figure by
+# more than this many per cent (both figures are shown; the run is not stopped).
+POPULATION_CHANGE_WARNING_PERCENT = env.float("POPULATION_CHANGE_WARNING_PERCENT", default=10.0)
+# Where membership reads the hours an actor's staff were rostered in RSIB and RKK shifts in a
+# year: a function (actor, year) -> Decimal, so membership need not import the incidents app.
+MEMBERSHIP_ROSTERED_HOURS = env.str(
+    "MEMBERSHIP_ROSTERED_HOURS", default="incidents.roster.selectors.rostered_hours"
+)
 # The accounts of the SIE export (BAS chart of accounts by default).
 SIE_ACCOUNTS = {
     "receivable": env.str("SIE_ACCOUNT_RECEIVABLE", default="1510"),
     "income": env.str("SIE_ACCOUNT_INCOME", default="3990"),
     "bank": env.str("SIE_ACCOUNT_BANK", default="1930"),
+    # The fee of an actor that pays by internal transfer: a receivable on the organisation
+    # itself (BAS 1680 "Andra kortfristiga fordringar").
+    "internal": env.str("SIE_ACCOUNT_INTERNAL", default="1680"),
+    # Payments received that no invoice matched yet, until allocated or refunded (BAS 2420
+    # "Förskott från kunder": money of a customer that the association owes back or applies).
+    "unallocated": env.str("SIE_ACCOUNT_UNALLOCATED", default="2420"),
 }
 
 # --- Security -------------------------------------------------------------------------------
@@ -464,6 +561,8 @@ SECRETARIAT_GROUP = "secretariat"
 ACTORS_PER_PAGE = env.int("ACTORS_PER_PAGE", default=25)
 # How often an open situation picture page asks for a newer version (seconds).
 PICTURE_POLL_SECONDS = env.int("PICTURE_POLL_SECONDS", default=10)
+# Requests per token and minute the API answers before 429 (a fixed window in the cache).
+API_RATE_LIMIT_PER_MINUTE = env.int("API_RATE_LIMIT_PER_MINUTE", default=120)
 ATTACHMENT_MAX_BYTES = env.int("ATTACHMENT_MAX_BYTES", default=20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 # Route the minimal view that `make bench` measures as the stack's floor (/bench/golv/).

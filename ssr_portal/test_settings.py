@@ -34,3 +34,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 LANGUAGE_CODE = "sv"
 # No collectstatic in tests: the finders serve the files, WhiteNoise has no root to scan.
 STATIC_ROOT = None
+# Every Peppol XML rendered anywhere in the suite passes the XSD, CEN and Peppol rules.
+PEPPOL_VALIDATE_RENDERED = True
+# The webhook tests' receiver listens on this machine over plain HTTP.
+WEBHOOK_ALLOW_HTTP_HOSTS = ["127.0.0.1", "localhost"]

@@ -31,15 +31,16 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
-from django_otp import devices_for_user, match_token, user_has_device
+from django_otp import devices_for_user, match_token
 from django_otp import login as otp_login
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import audit
 from core.access import is_secretariat, secretariat_required
-from incidents.models import OnCallRole, Shift
+from incidents.models import COORDINATOR_ROLES, Shift
 
+from .auth_cache import DUTY_ATTRIBUTE
 from .sudo import SudoForm, sudo_confirm, sudo_is_fresh
 
 logger = logging.getLogger(__name__)
@@ -65,13 +66,28 @@ def reachable_unverified(path: str) -> bool:
     return path in _unverified_paths() or path.startswith(EXEMPT_PREFIXES)
 
 
+def has_code_device(user: Any) -> bool:
+    """Whether the user has enrolled a device of their own (TOTP, backup codes). The device that
+    stands for a second factor asserted by an identity provider (``IdentityProviderDevice``)
+    takes no codes, so it is not an enrolment."""
+    from .models import IdentityProviderDevice
+
+    return any(not isinstance(device, IdentityProviderDevice) for device in devices_for_user(user))
+
+
+_UNKNOWN = object()
+
+
 def requires_two_factor(user: Any) -> bool:
     if not getattr(user, "is_authenticated", False):
         return False
     if settings.REQUIRE_2FA_FOR_ALL or is_secretariat(user):
         return True
+    duty_until = getattr(user, DUTY_ATTRIBUTE, _UNKNOWN)  # read with the user from the cache
+    if duty_until is not _UNKNOWN:
+        return duty_until is not None and duty_until > timezone.now()
     return Shift.objects.filter(
-        person__user=user, role__in=[OnCallRole.RSIB, OnCallRole.RKK], ends_at__gt=timezone.now()
+        person__user=user, role__in=COORDINATOR_ROLES, ends_at__gt=timezone.now()
     ).exists()
 
 
@@ -90,7 +106,7 @@ class TwoFactorRequiredMiddleware:
             and not user.is_verified()
             and requires_two_factor(user)
         ):
-            target = "two_factor_verify" if user_has_device(user) else "two_factor_setup"
+            target = "two_factor_verify" if has_code_device(user) else "two_factor_setup"
             return redirect(f"{reverse(target)}?next={request.get_full_path()}")
         return self.get_response(request)
 
@@ -134,7 +150,7 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def setup(request: HttpRequest) -> HttpResponse:
-    if user_has_device(request.user):
+    if has_code_device(request.user):
         return redirect("two_factor_verify")
     device = TOTPDevice.objects.filter(user=request.user, confirmed=False).first()
     if device is None:

@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from . import accounts, password_views, two_factor, views
+from . import accounts, oidc, password_views, two_factor, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -13,11 +13,10 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("healthz/ready", views.healthz_ready, name="healthz_ready"),
     path("tillganglighet/", views.accessibility_statement, name="accessibility"),
-    path(
-        "konto/logga-in/",
-        auth_views.LoginView.as_view(redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("konto/logga-in/", oidc.LoginView.as_view(), name="login"),
+    path("konto/logga-in/organisation/", oidc.start, name="oidc_start"),
+    path("konto/logga-in/organisation/svar/", oidc.callback, name="oidc_callback"),
+    path("konto/logga-in/organisation/ansokan/", oidc.pending, name="oidc_pending"),
     path("konto/logga-ut/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "konto/losenord/",
@@ -64,6 +63,7 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("membership.urls")),
     path("", include("planning.urls")),
+    path("", include("api.urls")),
 ]
 
 # The load benchmarks' floor (make bench): off unless BENCH_FLOOR_VIEW is set, so a production

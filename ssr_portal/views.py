@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from actors import selectors as actor_selectors
 from actors.models import Person
+from api import selectors as api_selectors
 from core import audit
 from core.access import secretariat_required
 from core.cache import cache_errors
@@ -45,6 +46,8 @@ def home(request: HttpRequest) -> HttpResponse:
     action_items = (
         list(forum_selectors.open_action_items_for_actor(actor=person.actor)[:10]) if person else []
     )
+    # The actors I speak for, from what is loaded already (the crisis banner needs them).
+    actors = incident_selectors.actors_spoken_for(person, assignments) if person else []
     coordinator = incident_selectors.can_coordinate(request.user)
     context = {
         "person": person,
@@ -52,10 +55,11 @@ def home(request: HttpRequest) -> HttpResponse:
         "forums": list(forum_selectors.forums_visible_to(request.user)[:20]),
         "meetings": list(forum_selectors.meetings_for_user(request.user, upcoming_only=True)[:5]),
         "action_items": action_items,
-        "crisis": crisis.next_steps_for(request.user),
+        "crisis": crisis.cached_next_steps_for(request.user, actors=actors),
         "coordinator": coordinator,
         # The RSIB's open signals first (none for anybody else).
         "open_signals": list(open_signals_for(request.user)[:20]) if coordinator else [],
+        "may_manage_tokens": api_selectors.may_manage_tokens(request.user),
     }
     return render(request, "home.html", context)
 

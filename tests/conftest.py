@@ -20,6 +20,9 @@ from tests.factories import (
     UserFactory,
 )
 
+# The real OpenID Connect provider the login tests start (``oidc_provider``).
+pytest_plugins = ["tests.oidc_provider.server"]
+
 # --- Two database roles: the owner migrates, the tests run as the application role -------------
 
 
@@ -80,6 +83,23 @@ def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         connections["default"].close()
     settings_dict.update(owner)  # the owner drops the test database
+
+
+@pytest.fixture(autouse=True)
+def _own_media_root(settings, tmp_path_factory):
+    """Every test writes its files (invoice documents, uploads) to a directory of its own: the
+    parallel test processes give out the same invoice numbers, and one process's file under the
+    shared name must never be read back by another."""
+    settings.MEDIA_ROOT = tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _empty_cache():
+    """Every test starts with an empty cache: sessions, users and access are cached by primary
+    key (ssr_portal.auth_cache), and a re-created test database hands the same keys out again."""
+    from django.core.cache import cache
+
+    cache.clear()
 
 
 @pytest.fixture

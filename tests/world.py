@@ -22,7 +22,7 @@ from incidents.picture import services as picture_services
 from incidents.roster import services as roster_services
 from membership.documents import invoice_documents
 from membership.invoicing import invoice_run_issue
-from membership.models import Agreement, FeeSchedule, Invoice, Reimbursement
+from membership.models import Agreement, FeeSchedule, Invoice, Payment, Reimbursement
 from notifications.models import Channel, Notification
 from tests.factories import (
     ActorFactory,
@@ -148,6 +148,9 @@ def build_world(*, forum, seat, holder, rsib, rkk, settings) -> dict:
     world["reimbursement"] = Reimbursement.objects.create(
         actor=huddinge, year=2026, amount=1000, hours=10, description=f"Ersättning {MARKER}"
     )
+    world["unmatched_payment"] = Payment.objects.create(
+        amount=4200, paid_on=D(2026, 11, 30), reference=MARKER, source=Payment.Source.BGMAX
+    )
 
     # --- A portal message to the holder.
     world["notification"] = Notification.objects.create(
@@ -160,6 +163,28 @@ def build_world(*, forum, seat, holder, rsib, rkk, settings) -> dict:
         reason="Test",
         status=Notification.Status.SENT,
         sent_at=timezone.now(),
+    )
+    # --- A webhook subscription of Huddinge's system (secretariat pages only).
+    from notifications.models import WebhookSubscription
+
+    world["webhook"] = WebhookSubscription.objects.create(
+        actor=huddinge,
+        name=f"Webhook {MARKER}",
+        url="https://huddinge.example/webhooks",
+        secret="whsec_" + "A" * 43 + "=",
+        event_types=["picture.published"],
+        owner=holder_person,
+    )
+    # --- An API token of Huddinge's system (the secretariat's and its contact's pages only).
+    from api.models import ApiToken
+
+    world["api_token"] = ApiToken.objects.create(
+        actor=huddinge,
+        name=f"System {MARKER}",
+        scopes=["read_incidents"],
+        expires_at=timezone.now() + datetime.timedelta(days=30),
+        created_by=rsib,
+        secret_hash="0" * 64,
     )
     # --- Ordinary-mode planning: goals, Huddinge's activity and assessment, an exercise.
     world.update(_planning_world(forum=forum, huddinge=huddinge, holder=holder))

@@ -10,7 +10,8 @@ Two datasets, each for an empty, migrated PostgreSQL database:
   and two approved budget years (``INVOICE_RUN_YEARS``), so that the run can be timed twice.
 
 Rows are bulk-inserted, so simple-history has no history rows for them; access (guardian's
-forum and incident permissions) is derived by the same services the portal uses, and invoices and
+forum and incident permissions) is derived by the same rules the portal uses (forums by its
+service, incidents in one pass, checked against its service by the tests), and invoices and
 credit notes are issued by the portal's invoicing services (numbers, lines, OCR references), so
 the world holds what the portal would make. Timestamps are relative to the moment of seeding;
 everything else follows from the seed alone.
@@ -23,7 +24,6 @@ from django.utils import timezone
 
 from actors.models import Function, MunicipalCluster
 from forums.services import forum_access_sync
-from incidents.services import incident_access_sync
 
 from .base import (
     BENCH_INCIDENT_TITLE,
@@ -38,7 +38,7 @@ from .base import (
     bulk,
     planned_counts,
 )
-from .incidents import add_incidents, add_roster
+from .incidents import add_incidents, add_roster, grant_incident_access
 from .membership import add_invoices, add_membership
 from .network import add_actors, add_bench_member, add_forums, add_inbox, add_people
 
@@ -98,7 +98,7 @@ def seed_scaled(scale: float, *, seed: int = SEED) -> Counts:
         add_inbox(people, now, 5, counts)
         add_membership(actors, list(HISTORY_YEARS), counts)
         forum_access_sync()
-        incident_access_sync()
+        grant_incident_access(counts)
     add_invoices(planned["invoices"], counts)
     analyze()
     return counts

@@ -18,6 +18,7 @@ from core.models import AuditEvent
 from core.pages import form_page
 
 from .. import access, selectors, services
+from ..composition import cached_forum_composition
 from ..forms import ForumForm
 from ..models import Forum
 
@@ -40,7 +41,7 @@ def forum_detail(request: HttpRequest, pk: int) -> HttpResponse:
     upcoming, past = selectors.forum_meetings(forum=forum)
     context = {
         "forum": forum,
-        "composition": selectors.forum_composition(forum=forum),
+        "composition": cached_forum_composition(forum=forum),
         "upcoming": upcoming,
         "past": past[:20],
         "decisions": list(selectors.forum_decisions(forum=forum)[:50]),

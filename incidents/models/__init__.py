@@ -4,6 +4,7 @@ the on-call roster (``roster``), requests for support (``support``), coordinatio
 ``incidents.models``; the packages beside this one (``incidents.support`` …) hold the queries,
 writes and pages."""
 
+from .cap import *  # noqa: F403
 from .checklist import *  # noqa: F403
 from .conferences import *  # noqa: F403
 from .incidents import *  # noqa: F403

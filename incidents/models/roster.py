@@ -19,6 +19,10 @@ class OnCallRole(models.TextChoices):
     TIB = "tib", _("TiB – Länsstyrelsen's duty officer")
 
 
+# The roles that coordinate the network (and so log in with two factors while on duty).
+COORDINATOR_ROLES = (OnCallRole.RSIB, OnCallRole.RKK)
+
+
 class Shift(models.Model):
     role = models.CharField(_("role"), max_length=10, choices=OnCallRole.choices)
     person = models.ForeignKey(

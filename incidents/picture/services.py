@@ -13,7 +13,7 @@ from core.queue import hand_over
 from core.rules import require
 from forums.models import SharingLevel
 
-from .. import alerts
+from .. import alerts, webhooks
 from .. import selectors as incident_selectors
 from ..models import Incident, JointMessage, SituationPicture
 from ..support import selectors as support_selectors
@@ -124,6 +124,7 @@ def picture_publish(
         % {"audience": picture.get_audience_display(), "version": picture.version},
     )
     alerts.picture_published(picture)
+    webhooks.picture_published(picture)
     # The picture without its PDF is the work: if the broker is down now, the beat sweep
     # (incidents.tasks.requeue_picture_pdfs) queues it again later.
     hand_over(render_picture_pdf, picture.pk)

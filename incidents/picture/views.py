@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -23,7 +23,7 @@ from .. import selectors as incident_selectors
 from ..access import require_coordinator, viewable_incident
 from ..map import municipality_map
 from ..models import Incident, SituationPicture
-from . import selectors, services
+from . import live, selectors, services
 from .forms import PictureForm
 from .tasks import render_picture_pdf
 
@@ -63,15 +63,17 @@ def _published(incident: Incident) -> dict[str, Any]:
 def _picture_context(incident: Incident) -> dict[str, Any]:
     version_key = f"{incident.full_pk or 0}-{incident.short_pk or 0}"
     minute = int(timezone.now().timestamp() // 60)
+    # activated_at makes the key unique to this incident row, whatever pks a restored or
+    # re-created database hands out again.
+    live_key = (
+        f"{incident.activated_at.timestamp()}:{version_key}:"
+        f"{incident.report_pk or 0}:{incident.status_count or 0}"
+    )
     return {
         "incident": incident,
         "version_key": version_key,
-        # activated_at makes the key unique to this incident row, whatever pks a restored or
-        # re-created database hands out again.
-        "live_cache_key": (
-            f"{incident.activated_at.timestamp()}:{version_key}:"
-            f"{incident.report_pk or 0}:{incident.status_count or 0}:{minute}"
-        ),
+        "live_key": live_key,  # what the live part shows; the ETag adds the minute itself
+        "live_cache_key": f"{live_key}:{minute}",
         "live_cache_seconds": LIVE_CACHE_SECONDS,
         "published": SimpleLazyObject(lambda: _published(incident)),
         "poll_seconds": settings.PICTURE_POLL_SECONDS,
@@ -88,12 +90,29 @@ def picture(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_GET
 def picture_live(request: HttpRequest, pk: int) -> HttpResponse:
-    """The live part of the picture page; 204 (nothing to swap) when no new version exists."""
+    """The live part of the picture page; 204 (nothing to swap) when no new version exists,
+    304 when the ETag asked for is still current. Answered from the cache while nothing changed
+    (``live``), else from the database."""
+    found = live.lookup(request, pk)
+    cached = live.answer(request, found)
+    if cached is not None:
+        return cached
+    token = live.begin(found)
     incident = _viewable_incident_for_picture(request, pk)
     context = _picture_context(incident)
+    live_key = context["live_key"]
+    live.remember(
+        request, incident, token=token, version_key=context["version_key"], live_key=live_key
+    )
+    etag = found.etag(request, live_key)
     if request.GET.get("since") == context["version_key"]:
-        return HttpResponse(status=204)
-    return render(request, "incidents/picture/_picture_live.html", context)
+        return live.not_changed(HttpResponse(status=204), etag)
+    if etag in live.if_none_match(request):
+        return live.not_changed(HttpResponseNotModified(), etag)
+    response = render(request, "incidents/picture/_picture_live.html", context)
+    response["ETag"] = etag
+    live.remember_body(pk, etag, response)
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -2,14 +2,19 @@
 
 import datetime
 from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import QuerySet
+from django.urls import reverse
 from django.utils import timezone
 
 from actors.models import Actor
+from core import auth_cache
 
-from ..models import Shift
+from ..models import OnCallRole, Shift
 
 
 def shifts_at(at: datetime.datetime | None = None) -> QuerySet[Shift]:
@@ -28,6 +33,92 @@ def is_on_duty(user: Any, role: str, at: datetime.datetime | None = None) -> boo
     if not getattr(user, "is_authenticated", False):
         return False
     return shifts_at(at).filter(role=role, person__user=user).exists()
+
+
+# The header's "on duty now" line, the same on every page for everyone: cached until the next
+# shift starts or ends, and at most this long (a person's new name or number shows within it).
+# The roster's services delete it when a shift is added or changes hands.
+ON_DUTY_CACHE_KEY = "roster:on-duty-banner"
+ON_DUTY_CACHE_SECONDS = 60
+
+
+@dataclass(frozen=True)
+class OnDutyPerson:
+    pk: int
+    full_name: str
+    mobile: str
+    url: str
+
+    def get_absolute_url(self) -> str:
+        return self.url
+
+
+@dataclass(frozen=True)
+class OnDutyShift:
+    """What the header shows of a shift on duty (picklable, for the cache)."""
+
+    role: str
+    person: OnDutyPerson
+
+
+def on_duty_banner(at: datetime.datetime | None = None) -> list[OnDutyShift]:
+    """The shift on duty per role now, as the header shows it: from the cache, else one query
+    (which also finds the next shift to start, so the cache never outlives a change of duty)."""
+    at = at or timezone.now()
+    cached = cache.get(ON_DUTY_CACHE_KEY)
+    if cached is not None and cached[0] <= at < cached[1]:
+        return cached[2]
+    horizon = at + datetime.timedelta(seconds=ON_DUTY_CACHE_SECONDS)
+    shifts = (
+        Shift.objects.filter(starts_at__lt=horizon, ends_at__gt=at)
+        .select_related("person")
+        .only(
+            "role",
+            "starts_at",
+            "ends_at",
+            "person__id",
+            "person__first_name",
+            "person__last_name",
+            "person__mobile",
+        )
+        .order_by("starts_at")
+    )
+    current: dict[str, OnDutyShift] = {}
+    valid_until = horizon
+    for shift in shifts:
+        if shift.starts_at > at:
+            valid_until = min(valid_until, shift.starts_at)
+            continue
+        valid_until = min(valid_until, shift.ends_at)
+        person = shift.person
+        current[shift.role] = OnDutyShift(
+            role=shift.role,
+            person=OnDutyPerson(
+                pk=person.pk,
+                full_name=person.full_name,
+                mobile=person.mobile,
+                url=reverse("actors:person_detail", args=[person.pk]),
+            ),
+        )
+    banner = list(current.values())
+    timeout = (valid_until - at).total_seconds()
+    if timeout >= 1:
+        cache.set(ON_DUTY_CACHE_KEY, (at, valid_until, banner), timeout)
+    return banner
+
+
+def forget_on_duty_banner() -> None:
+    """After a write to the roster: the next page reads who is on duty from the database. At the
+    write and again after its commit (a page read in between may have cached the old)."""
+    auth_cache.invalidate([ON_DUTY_CACHE_KEY])
+
+
+def shift_written(sender, instance, update_fields=None, **kwargs) -> None:
+    """Any shift saved or deleted, by a service, the admin or a command (the banner does not show
+    the handover note)."""
+    if update_fields and set(update_fields) == {"handover_note"}:
+        return
+    forget_on_duty_banner()
 
 
 def coverage_gaps(
@@ -69,3 +160,22 @@ def hours_per_actor(*, year: int) -> list[tuple[Actor, str, float]]:
         ((actors[a], role, round(hours, 2)) for (a, role), hours in totals.items()),
         key=lambda row: (row[0].name, row[1]),
     )
+
+
+# The on-call roles whose staffing an actor may claim reimbursement for (seed 002): the regional
+# collaboration and communication coordinators; not the TiB (Länsstyrelsen's own duty officer).
+REIMBURSED_ROLES = (OnCallRole.RSIB, OnCallRole.RKK)
+
+
+def rostered_hours(*, actor: Actor, year: int) -> Decimal:
+    """Hours the actor's staff were rostered in RSIB and RKK shifts within the year (the
+    membership app reads this through ``settings.MEMBERSHIP_ROSTERED_HOURS``)."""
+    hours = sum(
+        (
+            Decimal(str(row_hours))
+            for row_actor, role, row_hours in hours_per_actor(year=year)
+            if row_actor.pk == actor.pk and role in REIMBURSED_ROLES
+        ),
+        Decimal("0"),
+    )
+    return hours.quantize(Decimal("0.01"))

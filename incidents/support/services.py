@@ -17,6 +17,7 @@ from actors.models import Actor
 from core.rules import require
 
 from .. import selectors as incident_selectors
+from .. import webhooks
 from ..models import Incident, SituationReport, SupportRequest, SupportRequestEvent
 from ..timeline import log
 from . import notify, selectors
@@ -125,6 +126,7 @@ def support_request_raise(
     )
     asked = notify.everyone_taking_part(request) if to_anyone else addressed
     notify.raised(request, asked)
+    webhooks.support_request_addressed(request, asked)
     return request
 
 

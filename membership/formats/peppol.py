@@ -4,14 +4,26 @@ Element order follows the UBL 2.1 schema; the rules followed are summarised in t
 Peppol notes: customization and profile ids, type code 380/381, scheme 0007 for Swedish
 organisation numbers, VAT category O with exemption reason VATEX-EU-O by default, bankgiro
 payment (code 30, SE:BANKGIRO, the OCR reference as PaymentID).
+
+The seller's electronic address is 0007 and its organisation number; the buyer's is its Peppol
+participant id, else 0007 and its organisation number (``buyer_checks.buyer_endpoint``; the
+preview refuses a buyer without either). BuyerReference is the buyer's own reference, the invoice
+number only for a buyer that has none (one that gets its invoices by e-mail). A credit note
+refers to the credited invoice (BillingReference) and has no DueDate (UBL's CreditNote has none;
+the payment date is in PaymentMeans). With ``settings.PEPPOL_VALIDATE_RENDERED`` every document is
+checked against the UBL schema, the CEN EN16931 and the Peppol BIS 3 rules before it is returned
+(``peppol_validation``; the test suite turns it on).
 """
 
 import re
 from decimal import Decimal
 
+from django.conf import settings
 from lxml import etree
 
+from ..buyer_checks import buyer_endpoint
 from ..models import Invoice
+from .peppol_validation import assert_valid
 
 NS = {
     "inv": "urn:oasis:names:specification:ubl:schema:xsd:Invoice-2",
@@ -69,13 +81,11 @@ def _party(
     city: str = "",
     postal_zone: str = "",
     contact: str = "",
+    phone: str = "",
 ):
     wrapper = _el(parent, tag)
     party = _el(wrapper, "cac:Party")
-    if peppol_id and ":" in peppol_id:
-        scheme, value = peppol_id.split(":", 1)
-    else:
-        scheme, value = "0007", _digits(org_number)
+    scheme, value = buyer_endpoint(peppol_id, org_number)
     _el(party, "cbc:EndpointID", value, schemeID=scheme)
     party_name = _el(party, "cac:PartyName")
     _el(party_name, "cbc:Name", name)
@@ -84,9 +94,12 @@ def _party(
     _el(legal, "cbc:RegistrationName", name)
     if org_number:
         _el(legal, "cbc:CompanyID", _digits(org_number), schemeID="0007")
-    if contact:
+    if contact or phone:
         contact_el = _el(party, "cac:Contact")
-        _el(contact_el, "cbc:ElectronicMail", contact)
+        if phone:
+            _el(contact_el, "cbc:Telephone", phone)
+        if contact:
+            _el(contact_el, "cbc:ElectronicMail", contact)
 
 
 def invoice_xml(invoice: Invoice) -> bytes:
@@ -125,6 +138,7 @@ def invoice_xml(invoice: Invoice) -> bytes:
         city=seller.get("city", ""),
         postal_zone=seller.get("postal_code", ""),
         contact=seller.get("email", ""),
+        phone=seller.get("phone", ""),
     )
     _party(
         root,
@@ -181,4 +195,7 @@ def invoice_xml(invoice: Invoice) -> bytes:
         _el(item_scheme, "cbc:ID", "VAT")
         price = _el(line_el, "cac:Price")
         _money(price, "cbc:PriceAmount", line.amount)
-    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    xml = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    if settings.PEPPOL_VALIDATE_RENDERED:
+        assert_valid(xml)
+    return xml

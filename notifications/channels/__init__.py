@@ -8,7 +8,17 @@ package, so nothing else names it.
 import importlib
 import pkgutil
 
-from .base import Channel, PermanentError, TransientError, all, choices, get, register, unregister
+from .base import (
+    Channel,
+    PermanentError,
+    TransientError,
+    all,
+    choices,
+    get,
+    last_attempt,
+    register,
+    unregister,
+)
 from .sms import ConsoleSmsBackend, HttpSmsGateway, sms_backend  # the SMS_BACKEND paths
 
 for _module in pkgutil.iter_modules(__path__):
@@ -23,6 +33,7 @@ __all__ = [
     "all",
     "choices",
     "get",
+    "last_attempt",
     "register",
     "sms_backend",
     "unregister",

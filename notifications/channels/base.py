@@ -8,10 +8,13 @@ import contextlib
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from django.conf import settings
 from django.utils.functional import Promise
 
 if TYPE_CHECKING:  # for the annotations only: importing them would make a circle
     from actors.models import Person
+
+    from ..models import Notification
 
 
 class TransientError(Exception):
@@ -20,6 +23,11 @@ class TransientError(Exception):
 
 class PermanentError(Exception):
     """Trying again will not help (address refused, bad request)."""
+
+
+def last_attempt(notification: "Notification") -> bool:
+    """Whether the outbox gives the message up if this attempt fails."""
+    return notification.attempts >= settings.NOTIFICATION_MAX_ATTEMPTS
 
 
 class Channel:
@@ -37,6 +45,8 @@ class Channel:
     rich: ClassVar[bool] = False
     # Where pages list the channel among the others (lowest first).
     order: ClassVar[int] = 100
+    # False: an organisation's address (an e-invoice), not offered on the preferences page.
+    personal: ClassVar[bool] = True
 
     def address_for(self, person: "Person") -> str:
         """The person's address on this channel; empty when they have none."""

@@ -4,7 +4,8 @@
      the button stays hidden and the menu stays shown, so every link is reachable anyway.
    - It registers the service worker (/sw.js) that keeps the last opened situation picture
      readable offline, and deletes those copies when the member is logged out.
-   - An offline copy of a page reloads itself when the connection is back. */
+   - An offline copy of a page reloads itself when the connection is back (and checks again
+     every few seconds until the portal answers). */
 
 "use strict";
 
@@ -49,7 +50,18 @@ function setUpServiceWorker() {
 
 function setUpOfflineCopy() {
   if (!document.documentElement.hasAttribute("data-offline-copy")) return;
-  window.addEventListener("online", () => window.location.reload());
+  const reload = () => window.location.reload();
+  window.addEventListener("online", reload);
+  // The phone may say it is online before the network answers, and the reload then shows this
+  // copy again. So while the copy is shown, ask the portal every few seconds whether it answers
+  // (a small request the service worker leaves alone) and load the page anew once it does.
+  window.setInterval(() => {
+    if (!navigator.onLine) return;
+    fetch("/healthz", { cache: "no-store" }).then(
+      (response) => response.ok && reload(),
+      () => undefined
+    );
+  }, 5000);
 }
 
 document.addEventListener("DOMContentLoaded", () => {

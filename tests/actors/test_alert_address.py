@@ -26,6 +26,7 @@ def _post(client, actor, **alert):
             "kind": "municipality",
             "municipality_code": "0126",
             "membership_type": "ordinary",
+            "invoice_delivery": "peppol",
             **alert,
         },
     )

@@ -42,6 +42,10 @@ def test_load_ssr_defaults_loads_the_37_parties():
     huddinge = Actor.objects.get(municipality_code="0126")
     assert huddinge.rescue_service.name == "Södertörns brandförsvarsförbund"
     assert Actor.objects.get(name="Trafikverket").kind == "transport_administration"
+    # The chair organisation that employs the secretariat pays internally; nobody else does.
+    assert list(Actor.objects.filter(paid_internally=True).values_list("name", flat=True)) == [
+        "Länsstyrelsen i Stockholms län"
+    ]
     # Only cited figures are shipped, each with its source.
     assert PopulationFigure.objects.count() == 11
     assert not PopulationFigure.objects.filter(source="").exists()
@@ -219,3 +223,17 @@ def test_create_demo_users_is_repeatable_and_prints_logins(settings):
 
     assert contact_actor_ids(user) == {user.person.actor_id}
     assert OperationalPlan.objects.get().summary.startswith("Demo")
+
+
+def test_demo_actors_with_an_organisation_number_get_an_invoice_reference(settings):
+    settings.DEBUG = True
+    run("load_ssr_defaults")
+    Actor.objects.filter(pk=Actor.objects.exclude(org_number="").first().pk).update(org_number="")
+    run("create_demo_users")
+    with_number = Actor.objects.exclude(org_number="")
+    assert with_number.exists()
+    assert sorted(with_number.values_list("invoice_reference", flat=True)) == sorted(
+        f"SSR-{actor.short_name or actor.pk}" for actor in with_number
+    )
+    # No reference (and no organisation number) is invented for the others.
+    assert not Actor.objects.filter(org_number="").exclude(invoice_reference="").exists()

@@ -22,7 +22,12 @@ def registry():
     actor_function = ActorFunctionFactory(actor=actor, function__name="Säkerhetschef")
     person = PersonFactory(actor=actor, first_name="Erik", last_name="Holm")
     assignment = AssignmentFactory(actor_function=actor_function, person=person)
+    from tests.ssr_portal.oidc.world import provider_and_request
+
+    identity_provider, signup_request = provider_and_request(actor)
     return {
+        "identity_provider": identity_provider,
+        "signup_request": signup_request,
         "actor": actor,
         "actor_function": actor_function,
         "function": actor_function.function,
@@ -58,6 +63,14 @@ SECRETARIAT_PAGES = [
     ("actors:audit_search", {}),
     ("actors:object_history", {"label": "actors.actor", "pk": "actor"}),
     ("actors:person_anonymise", {"pk": "person"}),
+    ("actors:identity_provider_list", {}),
+    ("actors:identity_provider_create", {}),
+    ("actors:identity_provider_update", {"pk": "identity_provider"}),
+    ("actors:identity_provider_deactivate", {"pk": "identity_provider"}),
+    ("actors:identity_provider_activate", {"pk": "identity_provider"}),
+    ("actors:signup_request_list", {}),
+    ("actors:signup_request_approve", {"pk": "signup_request"}),
+    ("actors:signup_request_reject", {"pk": "signup_request"}),
 ]
 # Read-only pages for the secretariat (a member's POST is refused by the method, 405).
 SECRETARIAT_READ_PAGES = [("actors:person_export", {"pk": "person"})]
@@ -250,6 +263,7 @@ def test_secretariat_creates_an_actor(secretariat):
             "municipality_code": "0182",
             "org_number": "2120000142",
             "membership_type": "ordinary",
+            "invoice_delivery": "peppol",
         },
     )
     actor = Actor.objects.get(name="Nacka kommun")
@@ -281,6 +295,7 @@ def test_a_municipality_needs_a_code_and_others_none(secretariat):
             "kind": "police",
             "municipality_code": "0101",
             "membership_type": "ordinary",
+            "invoice_delivery": "peppol",
         },
     )
     assert response.status_code == 400
@@ -298,6 +313,7 @@ def test_secretariat_edits_an_actor_and_history_records_who(
             "kind": "municipality",
             "municipality_code": "0126",
             "membership_type": "ordinary",
+            "invoice_delivery": "peppol",
             "phone": "08-535 300 00",
         },
     )
@@ -468,4 +484,4 @@ def test_population_import_page_refuses_a_binary_file(secretariat):
         {"file": SimpleUploadedFile("x.csv", b"\xff\xfe\x00bad", "text/csv")},
     )
     assert response.status_code == 400
-    assert "inte UTF-8" in response.content.decode()
+    assert "varken UTF-8 eller Windows-1252" in response.content.decode()

@@ -10,7 +10,13 @@ from actors.models import Actor, Person
 from bench.seed import Command
 from bench.world import BENCH_INCIDENT_TITLE, BENCH_USERNAME, INVOICE_RUN_YEARS
 from forums.models import Forum
-from incidents.models import Incident, SituationPicture, SituationReport
+from incidents.models import (
+    Incident,
+    IncidentUserObjectPermission,
+    SituationPicture,
+    SituationReport,
+)
+from incidents.services import incident_access_sync
 from membership.invoicing import issue_check
 from membership.models import Invoice
 from tests.membership.conftest import seller  # noqa: F401  (the invoice run needs a seller)
@@ -62,6 +68,12 @@ def test_the_bench_member_sees_the_activated_incident_without_a_second_factor():
     assert response.status_code == 200
     assert response.context["published"]["picture"].version == 3  # 5 pictures: full 1–3, short 1–2
     assert len(response.context["published"]["rows"]) >= 3
+
+
+def test_incident_access_is_what_the_portal_s_access_sync_would_grant():
+    call_command(Command(), "--scale", "0.02", verbosity=0)
+    assert IncidentUserObjectPermission.objects.exists()
+    assert incident_access_sync() == (0, 0)  # nothing to grant, nothing to withdraw
 
 
 def test_refuses_a_database_that_has_actors():
@@ -121,4 +133,33 @@ def test_picture_page_and_fragment_make_as_many_queries_at_three_times_the_data(
         client.force_login(user_model.objects.get(username=BENCH_USERNAME))
         incident = Incident.objects.get(title=BENCH_INCIDENT_TITLE)
         counts.append(_picture_queries(django_assert_max_num_queries, client, incident))
+    assert counts[0] == counts[1]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_crisis_pages_make_as_many_queries_at_three_times_the_data(
+    django_assert_max_num_queries,
+):
+    """The start page, the forum page and the actor directory as the bench member (the picture
+    page: above), caches warm, at two scales."""
+    user_model = get_user_model()
+    counts = []
+    for scale in ("0.01", "0.03"):
+        _empty_database()
+        call_command(Command(), "--scale", scale, verbosity=0)
+        client = Client()
+        client.force_login(user_model.objects.get(username=BENCH_USERNAME))
+        incident = Incident.objects.get(title=BENCH_INCIDENT_TITLE)
+        forum = incident.activated_forums.order_by("pk").first()
+        at_scale = {}
+        for name, url, budget in (
+            ("home", reverse("home"), 30),
+            ("forum", forum.get_absolute_url(), 16),
+            ("directory", reverse("actors:actor_list"), 8),
+        ):
+            client.get(url)  # warm
+            with django_assert_max_num_queries(budget) as captured:
+                assert client.get(url).status_code == 200
+            at_scale[name] = len(captured.captured_queries)
+        counts.append(at_scale)
     assert counts[0] == counts[1]

@@ -194,7 +194,7 @@ def world(incident, seat, holder, rsib, rkk, prepared, secretariat_user):  # noq
     from incidents.roster import services as roster_services
     from incidents.signal_alerts import ack_token as signal_ack_token
     from membership.invoicing import invoice_run_issue
-    from membership.models import FeeSchedule, Invoice, Reimbursement
+    from membership.models import FeeSchedule, Invoice, Payment, Reimbursement
     from notifications.models import Channel, Notification
     from tests.factories import MeetingFactory
 
@@ -257,6 +257,25 @@ def world(incident, seat, holder, rsib, rkk, prepared, secretariat_user):  # noq
     agreement = huddinge.agreements.get()
 
     inbox_item = Notification.objects.filter(recipient__user=holder, channel=Channel.PORTAL).first()
+    from notifications import webhooks
+
+    webhook = webhooks.subscription_create(
+        actor=seat.actor,
+        name="Huddinges larmsystem",
+        url="https://larm.huddinge.example/ssr",
+        event_types=["picture.published", "direction.issued"],
+        owner=holder.person,
+    )
+
+    from api import services as api_services
+
+    api_token = api_services.token_create(
+        actor=seat.actor,
+        name="Huddinges ärendesystem",
+        scopes=["read_incidents", "submit_reports"],
+        expires_at=timezone.now() + datetime.timedelta(days=90),
+        by=secretariat_user,
+    ).token
 
     unverified = UserFactory(username="ulla", secretariat=True)
     PersonFactory(user=unverified)
@@ -302,7 +321,12 @@ def world(incident, seat, holder, rsib, rkk, prepared, secretariat_user):  # noq
             "schedule": FeeSchedule.objects.get(year=2026),
             "agreement": agreement,
             "invoice": invoice,
+            "unmatched_payment": Payment.objects.create(
+                amount=4200, paid_on=datetime.date(2026, 11, 30), source=Payment.Source.BGMAX
+            ),
             "inbox_item": inbox_item,
+            "webhook": webhook,
+            "api_token": api_token,
             "ack_token": ack_token(alert, holder.person),
             "signal_ack_token": signal_ack_token(signal.receipts.get(), "e"),
             "reset_uid": urlsafe_base64_encode(force_bytes(holder.pk)),

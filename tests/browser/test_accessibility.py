@@ -134,6 +134,11 @@ PAGES: dict[str, tuple[dict, tuple, dict]] = {
     "notifications:inbox_item": ({"pk": "inbox_item"}, (MEMBER,), {}),
     "notifications:preferences": ({}, EVERY_MEMBER, {}),
     "notifications:outbox": ({}, (SEC,), {}),
+    "notifications:webhook_list": ({}, (SEC,), {}),
+    "notifications:webhook_create": ({}, (SEC,), {"invalid": True}),
+    "notifications:webhook_detail": ({"pk": "webhook"}, (SEC,), {}),
+    "notifications:webhook_edit": ({"pk": "webhook"}, (SEC,), {"invalid": True}),
+    "notifications:webhook_delete": ({"pk": "webhook"}, (SEC,), {}),
     # planning (ordinary mode: goals, the operational plan, capabilities, exercises, lessons)
     "planning:settings_update": ({}, (SEC,), {}),
     "planning:period_list": ({}, EVERY_MEMBER, {}),
@@ -180,13 +185,23 @@ PAGES: dict[str, tuple[dict, tuple, dict]] = {
     "membership:invoice_run": ({"year": 2026}, (SEC,), {}),
     "membership:invoice_list": ({}, (SEC,), {}),
     "membership:invoice_detail": ({"pk": "invoice"}, (CONTACT, SEC), {}),
+    "membership:invoice_send_again": ({"pk": "invoice"}, (SEC,), {}),
     "membership:my_invoices": ({}, (CONTACT, MEMBER), {}),
     "membership:bgmax": ({}, (SEC,), {"invalid": True}),
     "membership:reimbursements": ({}, (SEC,), {"invalid": True}),
     "membership:statement": ({"year": 2026}, (SEC,), {}),
+    "membership:seller_settings": ({}, (SEC,), {"invalid": True}),
+    "membership:unmatched_payments": ({}, (SEC,), {}),
+    "membership:payment_allocate": ({"pk": "unmatched_payment"}, (SEC,), {"invalid": True}),
+    # api (the tokens of the actors' systems)
+    "api:token_list": ({}, (SEC,), {}),
+    "api:token_create": ({}, (SEC,), {"invalid": True}),
+    "api:token_revoke": ({"pk": "api_token"}, (SEC,), {}),
 }
 
 CONFERENCE_AXE = "axe-checked in tests/incidents/conferences/test_accessibility.py"
+OIDC_AXE = "axe-checked in tests/browser/test_journey_oidc.py (needs the test OIDC provider)"
+CAP_AXE = "axe-checked in tests/incidents/cap/test_accessibility.py (needs a published message)"
 
 EXCLUDED = {
     "healthz": "JSON for load balancers, not a page",
@@ -197,6 +212,17 @@ EXCLUDED = {
     "logout_everywhere": "POST-only (log out on every device)",
     "set_language": "POST-only (language switch; its form is in every page's footer)",
     "actors:person_export": "JSON download (a person's data, GDPR)",
+    "oidc_start": "POST-only (the login page's second form); " + OIDC_AXE,
+    "oidc_callback": "the provider's redirect back; its refusal page is " + OIDC_AXE,
+    "oidc_pending": OIDC_AXE,
+    "actors:identity_provider_list": OIDC_AXE,
+    "actors:identity_provider_create": OIDC_AXE,
+    "actors:identity_provider_update": OIDC_AXE,
+    "actors:identity_provider_deactivate": OIDC_AXE,
+    "actors:identity_provider_activate": OIDC_AXE,
+    "actors:signup_request_list": OIDC_AXE,
+    "actors:signup_request_approve": OIDC_AXE,
+    "actors:signup_request_reject": OIDC_AXE,
     "forums:decisions_csv": "CSV download",
     "forums:meeting_ics": "iCalendar download",
     "forums:attendance_csv": "CSV download",
@@ -232,12 +258,19 @@ EXCLUDED = {
     "incidents:conference_protocol_pdf": "PDF download (the conference protocol)",
     "incidents:checklist_item_state": "POST-only (tick a checklist item); " + CONFERENCE_AXE,
     "incidents:support_request_action": "POST-only (answer, deliver or close a request)",
+    "incidents:cap_message": CAP_AXE,
+    "incidents:cap_export": CAP_AXE,
+    "incidents:cap_cancel": CAP_AXE,
+    "incidents:cap_alert_xml": "CAP XML download (an alert as sent)",
+    "incidents:cap_feed": "Atom feed (XML) of the CAP alerts, for alert systems",
     "incidents:support_picture_panel": "htmx fragment of the picture page (axe checks the picture "
     "page, which includes it)",
     "incidents:support_request_detail": "needs a request, which the walk's world has not: "
     "tests/incidents/support/test_browser.py runs axe on it for the asker and the asked",
     "notifications:inbox_read_all": "POST-only (mark all read)",
     "notifications:outbox_retry": "POST-only (send a failed message again)",
+    "notifications:webhook_pause": "POST-only (pause a webhook subscription)",
+    "notifications:webhook_resume": "POST-only (resume a webhook subscription)",
     "membership:invoice_run_progress": "htmx fragment of the invoice run page; journey 5 "
     "watches it reach 100 %",
     "membership:invoice_pdf": "PDF download (journey 5)",

@@ -107,7 +107,8 @@ def test_the_settings_use_the_resilient_cache_with_short_timeouts():
     default = django_settings.CACHES["default"]
     assert default["BACKEND"] == "core.cache.ResilientRedisCache"
     assert default["OPTIONS"]["socket_timeout"] == django_settings.CACHE_TIMEOUT_SECONDS <= 1
-    assert django_settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    # Sessions are read through the cache and kept in the database (ssr_portal.sessions).
+    assert django_settings.SESSION_ENGINE == "ssr_portal.sessions"
 
 
 @pytest.mark.django_db

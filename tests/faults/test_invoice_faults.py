@@ -25,7 +25,12 @@ pytestmark = [pytest.mark.faults, pytest.mark.django_db(transaction=True)]
 MEMBERS = 24
 YEAR = 2026
 # The worker's outbox: short leases, so a message the killed worker held goes out again soon.
-WORKER_ENV = {"NOTIFICATION_LEASE_SECONDS": "4", "EMAIL_TIMEOUT": "2", "SMS_GATEWAY_TIMEOUT": "2"}
+WORKER_ENV = {
+    "NOTIFICATION_LEASE_SECONDS": "4",
+    "EMAIL_TIMEOUT": "2",
+    "SMS_GATEWAY_TIMEOUT": "2",
+    "WEBHOOK_TIMEOUT": "2",
+}
 
 
 @pytest.fixture
@@ -43,6 +48,9 @@ def members(settings):
             kind="police",
             invoice_address=f"Box {i}\n106 75 Stockholm",
             invoice_email=f"faktura{i:02d}@medlem.example",
+            # A valid e-invoice needs the buyer's organisation number (the run checks it).
+            org_number="202100-0076",
+            invoice_delivery="email",
         )
         Agreement.objects.create(
             actor=actor, signed_on=datetime.date(2024, 3, 1), signatory_name="A"
@@ -65,10 +73,6 @@ def _recorded() -> set[str]:
 
 def _pdfs_recorded() -> int:
     return Invoice.objects.exclude(pdf="").count()
-
-
-def _rendering_pdf() -> bool:
-    return Invoice.objects.exclude(xml="").filter(pdf="").exists()
 
 
 def _undone() -> int:
@@ -105,8 +109,11 @@ def test_a_worker_killed_while_rendering_loses_no_invoice_document(members, sett
     ):
         with Worker(redis.url, smtp.url, concurrency=2, extra_env=WORKER_ENV) as first:
             assert invoice_run_issue(year=YEAR) == (MEMBERS, 0)  # queued after commit
-            # Killed in the middle of an invoice: its XML recorded, its PDF being rendered.
-            assert wait_until(lambda: _pdfs_recorded() >= 4 and _rendering_pdf(), 30, 0.005)
+            # Killed in the middle of rendering: right after an invoice was recorded, its
+            # process starts on the next while the other is part-way through its own.
+            assert wait_until(lambda: _pdfs_recorded() >= 4, 30, 0.005)
+            recorded = _pdfs_recorded()
+            assert wait_until(lambda: _pdfs_recorded() > recorded, 30, 0.005)
             first.kill()  # the whole worker, main process and both pool processes
         at_kill = _pdfs_recorded()
         files_at_kill = len(_stored(settings.MEDIA_ROOT))

@@ -159,3 +159,18 @@ def test_a_repeated_publication_of_a_joint_message_publishes_once(incident, rkk,
     assert message.status == JointMessage.Status.PUBLISHED
     assert incident.log.filter(kind="message", text__contains="publicerat").count() == 1
     assert "redan skickats" in second.content.decode()  # and not "Only an approved message…"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_people_of_an_actor_acknowledging_at_once_make_one_acknowledgement(
+    incident, seat, holder, deputy, rsib
+):
+    """The holder and the deputy of the actor's seat click "acknowledge" at the same moment:
+    one acknowledgement, and both get the incident page back (no server error)."""
+    from incidents.models import DirectionAcknowledgement
+
+    direction = services.direction_issue(incident=incident, text="Prioritera el.", by=rsib)
+    url = reverse("incidents:direction_acknowledge", args=[direction.pk])
+    answers = post_at_once([client_for(holder), client_for(deputy)], url, dict)
+    assert answers == [302, 302]
+    assert DirectionAcknowledgement.objects.filter(direction=direction).count() == 1

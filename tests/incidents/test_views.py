@@ -3,6 +3,7 @@ from django.urls import reverse
 
 from incidents import services
 from incidents.models import Incident, Signal
+from tests.incidents.cap.test_views import CAP_PAGES
 from tests.incidents.checklist.test_views import CHECKLIST_PAGES, CHECKLIST_POST_ONLY
 from tests.incidents.conferences.test_views import CONFERENCE_PAGES, CONFERENCE_POST_ONLY
 from tests.incidents.conftest import (
@@ -72,6 +73,7 @@ def test_every_incidents_url_is_covered():
     pages += SUPPORT_PAGES
     post_only += SUPPORT_POST_ONLY
     pages += CONFERENCE_PAGES + CHECKLIST_PAGES
+    pages += CAP_PAGES
     post_only += CONFERENCE_POST_ONLY + CHECKLIST_POST_ONLY
     covered = {p[0].split(":")[1] for p in pages} | set(post_only) | set(TOKEN_PAGES)
     assert {p.name for p in urlpatterns} == covered

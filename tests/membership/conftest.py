@@ -10,7 +10,7 @@ from membership.models import Agreement, FeeSchedule, Invoice
 from tests.factories import ActorFactory, MunicipalityFactory, PersonFactory, UserFactory
 
 D = datetime.date
-SCHEMAS = Path(__file__).resolve().parents[1] / "data" / "ubl-2.1" / "maindoc"
+SCHEMAS = Path(__file__).resolve().parents[2] / "membership/formats/schemas/ubl-2.1/maindoc"
 
 
 @pytest.fixture(autouse=True)
@@ -25,12 +25,22 @@ def seller(settings):
 
 
 @pytest.fixture
+def seller_update(db):
+    """Change the invoicing settings as the settings page does (the row is made from the
+    settings above on first use; each test starts without it)."""
+    from membership.seller import seller_settings_update
+
+    return seller_settings_update
+
+
+@pytest.fixture
 def run_2026():
     huddinge = MunicipalityFactory(
         name="Huddinge kommun",
         org_number="212000-0068",
         invoice_address="Box 1\n141 85 Huddinge",
         invoice_email="faktura@huddinge.example",
+        invoice_delivery="email",  # asks for the PDF by e-mail; Polisen gets an e-invoice
     )
     huddinge.population_figures.create(reference_date=D(2025, 12, 31), inhabitants=114_305)
     police = ActorFactory(

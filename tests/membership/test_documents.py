@@ -125,12 +125,12 @@ def test_a_repeated_task_makes_nothing_twice_and_emails_once(
 # --- No orphan files --------------------------------------------------------------------------
 
 
-def test_a_failure_before_the_name_is_recorded_leaves_no_orphan_file(issued_bare, media):
+def test_a_failure_before_the_names_are_recorded_leaves_no_orphan_file(issued_bare, media):
     invoice = issued_bare[0]
     real_save = Invoice.save
 
     def failing_save(self, *args, **kwargs):
-        if kwargs.get("update_fields") == ["pdf"]:
+        if "pdf" in (kwargs.get("update_fields") or []):
             raise DatabaseError("connection lost")
         return real_save(self, *args, **kwargs)
 
@@ -140,11 +140,21 @@ def test_a_failure_before_the_name_is_recorded_leaves_no_orphan_file(issued_bare
     ):
         invoice_documents(invoice.pk)
     invoice.refresh_from_db()
-    assert not invoice.pdf and invoice.xml  # the XML was recorded before the failure
-    assert stored_files(media) == recorded_names() == {"invoices/202600001.xml"}
-    invoice_documents(invoice.pk)  # the next attempt (the sweep) makes it, same number
+    # The files and the hand-over are recorded together: nothing was, and no file is left.
+    assert not invoice.pdf and not invoice.xml and invoice.emailed_at is None
+    assert stored_files(media) == recorded_names() == set()
+    invoice_documents(invoice.pk)  # the next attempt (the sweep) makes them, same number
     assert_complete(invoice)
     assert stored_files(media) == recorded_names()
+
+
+def test_the_documents_and_the_hand_over_are_one_write_of_the_invoice(issued_bare, media):
+    invoice = issued_bare[0]
+    before = invoice.history.count()
+    invoice_documents(invoice.pk)
+    assert invoice.history.count() == before + 1
+    latest = invoice.history.first()
+    assert latest.xml and latest.pdf and latest.emailed_at is not None
 
 
 def test_a_file_left_by_a_killed_writer_is_written_again_under_the_same_name(

@@ -40,13 +40,16 @@ def test_reimbursements_and_the_yearly_statement(issued):
 
 def test_an_actor_claims_once_a_year(run_2026):
     police = run_2026[1]
+    # No shifts in the roster: the hours need a justification (tests/membership/
+    # test_reimbursement_roster.py); here the second claim is refused for the year.
     services.reimbursement_claim(
-        actor=police, year=2026, amount=Decimal("1000"), hours=Decimal("10")
+        actor=police, year=2026, amount=Decimal("1000"), hours=Decimal("10"), justification="J"
     )
-    with pytest.raises(ValidationError):
+    with pytest.raises(ValidationError) as refused:
         services.reimbursement_claim(
-            actor=police, year=2026, amount=Decimal("2000"), hours=Decimal("20")
+            actor=police, year=2026, amount=Decimal("2000"), hours=Decimal("20"), justification="J"
         )
+    assert "justification" not in refused.value.message_dict
 
 
 def test_a_notice_before_signing_is_refused(run_2026):

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from membership.invoicing import invoice_run_issue
-from membership.models import FeeSchedule, Invoice, Reimbursement
+from membership.models import FeeSchedule, Invoice, Payment, Reimbursement
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,9 @@ def objects(run_2026, django_capture_on_commit_callbacks):
         "agreement": run_2026[0].agreements.get(),
         "schedule": FeeSchedule.objects.get(),
         "claim": claim,
+        "payment": Payment.objects.create(
+            amount=42, paid_on=datetime.date(2026, 11, 30), source=Payment.Source.BGMAX
+        ),
     }
 
 
@@ -45,12 +48,16 @@ PAGES = [
     ("membership:invoice_detail", {"pk": "invoice"}, CONTACT_OR_SECRETARIAT),
     ("membership:invoice_pdf", {"pk": "invoice"}, CONTACT_OR_SECRETARIAT),
     ("membership:invoice_xml", {"pk": "invoice"}, CONTACT_OR_SECRETARIAT),
+    ("membership:invoice_send_again", {"pk": "invoice"}, SECRETARIAT_ONLY),
     ("membership:my_invoices", {}, ANY_MEMBER),
     ("membership:bgmax", {}, SECRETARIAT_ONLY),
     ("membership:sie", {"year": 2026}, SECRETARIAT_ONLY),
     ("membership:csv", {"year": 2026}, SECRETARIAT_ONLY),
     ("membership:reimbursements", {}, SECRETARIAT_ONLY),
     ("membership:statement", {"year": 2026}, SECRETARIAT_ONLY),
+    ("membership:seller_settings", {}, SECRETARIAT_ONLY),
+    ("membership:unmatched_payments", {}, SECRETARIAT_ONLY),
+    ("membership:payment_allocate", {"pk": "payment"}, SECRETARIAT_ONLY),
 ]
 
 
@@ -77,11 +84,14 @@ def test_every_membership_url_is_covered():
     assert {p.name for p in urlpatterns} == covered
 
 
-def test_the_run_page_previews_warns_issues_and_shows_progress(run_2026, secretariat, settings):
-    settings.SELLER = {**settings.SELLER, "bankgiro": ""}
+def test_the_run_page_previews_warns_issues_and_shows_progress(
+    run_2026, secretariat, seller_update
+):
+    seller_update(bankgiro="")
     page = secretariat.get(reverse("membership:invoice_run", args=[2026])).content.decode()
-    assert "SELLER_BANKGIRO" in page and "Ställ ut fakturor" not in page
-    settings.SELLER = {**settings.SELLER, "bankgiro": "5050-1055"}
+    assert "bankgiro är inte angivet" in page and "Ställ ut fakturor" not in page
+    assert reverse("membership:seller_settings") in page
+    seller_update(bankgiro="5050-1055")
     page = secretariat.get(reverse("membership:invoice_run", args=[2026])).content.decode()
     assert "Ställ ut fakturor" in page and "171\u00a0457,50\u00a0kr" in page
     refused = secretariat.post(reverse("membership:invoice_run", args=[2026]), {})

@@ -4,6 +4,7 @@ from django.urls import reverse
 
 from notifications.models import Channel, Notification
 from notifications.services import Outgoing, notifications_queue
+from tests.notifications.test_webhooks import WEBHOOK_URLS
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +28,7 @@ def test_every_notifications_url_is_covered():
         "inbox_item",
         "inbox_read_all",
         "outbox_retry",
-    }
+    } | set(WEBHOOK_URLS)
 
 
 def test_inbox_counts_unread_and_marks_read(member, member_user):

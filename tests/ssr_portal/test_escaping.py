@@ -29,6 +29,7 @@ def test_an_actor_named_with_markup_is_shown_escaped(secretariat):
             "kind": "municipality",
             "municipality_code": "0199",
             "membership_type": "ordinary",
+            "invoice_delivery": "peppol",
         },
     )
     assert response.status_code == 302, response.content.decode()[:3000]

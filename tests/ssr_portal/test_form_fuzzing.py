@@ -16,6 +16,7 @@ from django.urls import NoReverseMatch, reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from tests.incidents.cap import world as cap_world
 from tests.ssr_portal.test_object_access import GUARDED, SECRET_ARGUMENTS
 from tests.urlconf import url_names
 
@@ -138,6 +139,7 @@ OPEN_PAGES = {
     "planning:plan_pdf": lambda w: {"year": w["plan"].year},
     "planning:activity_detail": lambda w: {"pk": w["activity"].pk},
     "planning:exercise_detail": lambda w: {"pk": w["exercise"].pk},
+    "incidents:cap_alert_xml": cap_world.alert,
 }
 # Names that actions without a page of their own read from a POST (their forms sit on other
 # pages); posted with generated values in any combination.

@@ -9,8 +9,10 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
+from tests.incidents.cap import world as cap_world
 from tests.incidents.conferences import world as conference_world
 from tests.incidents.support.world import world_request
+from tests.ssr_portal.oidc import world as oidc_world
 from tests.urlconf import url_names
 from tests.world import MARKER
 
@@ -38,6 +40,11 @@ GUARDED = {
     "actors:person_anonymise": pk("person"),
     "actors:object_history": lambda w: {"label": "forums.forum", "pk": w["forum"].pk},
     "actors:assignment_update": pk("assignment"),
+    "actors:identity_provider_update": oidc_world.provider,
+    "actors:identity_provider_deactivate": oidc_world.provider,
+    "actors:identity_provider_activate": oidc_world.provider,
+    "actors:signup_request_approve": oidc_world.signup,
+    "actors:signup_request_reject": oidc_world.signup,
     "actors:assignment_end": pk("assignment"),
     "forums:forum_detail": pk("forum"),
     "forums:forum_update": pk("forum"),
@@ -111,8 +118,16 @@ GUARDED = {
     "incidents:checklist_item_create": pk("incident"),
     "incidents:checklist_item_state": conference_world.checklist_item,
     "incidents:checklist_item_owner": conference_world.checklist_item,
+    "incidents:cap_message": cap_world.message,
+    "incidents:cap_export": cap_world.message,
+    "incidents:cap_cancel": cap_world.message,
     "notifications:inbox_item": pk("notification"),
     "notifications:outbox_retry": pk("notification"),
+    "notifications:webhook_detail": pk("webhook"),
+    "notifications:webhook_edit": pk("webhook"),
+    "notifications:webhook_pause": pk("webhook"),
+    "notifications:webhook_resume": pk("webhook"),
+    "notifications:webhook_delete": pk("webhook"),
     "membership:schedule_update": pk("fee_schedule"),
     "membership:agreement_update": pk("agreement"),
     "membership:agreement_document": pk("agreement"),
@@ -121,10 +136,12 @@ GUARDED = {
     "membership:invoice_detail": pk("invoice"),
     "membership:invoice_pdf": pk("invoice"),
     "membership:invoice_xml": pk("invoice"),
+    "membership:invoice_send_again": pk("invoice"),
     "membership:sie": lambda w: {"year": w["year"]},
     "membership:csv": lambda w: {"year": w["year"]},
     "membership:reimbursement_decide": pk("reimbursement"),
     "membership:statement": lambda w: {"year": w["year"]},
+    "membership:payment_allocate": pk("unmatched_payment"),
     "planning:version_revise": pk("goal_period"),
     "planning:version_update": pk("goal_version"),
     "planning:version_adopt": pk("goal_version"),
@@ -147,6 +164,7 @@ GUARDED = {
     "planning:action_close": pk("lesson_action"),
     "planning:follow_up_action_close": pk("follow_up_action"),
     "planning:follow_up_action_link": pk("follow_up_action"),
+    "api:token_revoke": pk("api_token"),
 }
 
 # URLs with an argument that every member may open, and why.
@@ -159,6 +177,8 @@ OPEN_TO_MEMBERS = {
     "planning:plan_pdf": "the year-end follow-up is reported to the whole network",
     "planning:activity_detail": "the plan's activities and their follow-up are the network's",
     "planning:exercise_detail": "exercises, their evaluation and lessons are shared to learn",
+    "incidents:cap_alert_xml": "a CAP alert is a joint message published to the public, read "
+    "by alert systems without a login (the public CAP feed links it)",
 }
 
 # URLs whose argument is a secret rather than an object id: a guess is refused.

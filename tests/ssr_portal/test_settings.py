@@ -89,6 +89,12 @@ def test_debug_off_refuses_the_default_secret_key():
     assert "SECRET_KEY must be set" in result.stderr
 
 
+def test_a_worker_memory_limit_below_64_mib_is_refused():
+    result = run_python(EMBEDDED, CELERY_WORKER_MAX_MEMORY_PER_CHILD="1000")
+    assert result.returncode != 0
+    assert "CELERY_WORKER_MAX_MEMORY_PER_CHILD must be at least 65536" in result.stderr
+
+
 PRODUCTION = {
     "DEBUG": "off",
     "SECRET_KEY": "p" * 20 + "r0duct10n-s3cr3t-k3y-that-is-long-enough-&-random",
@@ -163,6 +169,8 @@ def test_celery_is_json_only_with_time_limits():
     assert app.conf.task_time_limit == settings.CELERY_TASK_TIME_LIMIT > 0
     assert 0 < app.conf.task_soft_time_limit < app.conf.task_time_limit
     assert app.conf.broker_url == settings.REDIS_URL
+    # A pool process grown past 512 MiB (WeasyPrint caches) is replaced after its task.
+    assert app.conf.worker_max_memory_per_child == 512 * 1024
 
 
 def test_all_apps_are_installed():

@@ -4,18 +4,22 @@ Why: the secretariat checks the run (and fixes what it warns about) before anyth
 ``--preview`` prints every actor to invoice with the basis and amount; warnings (no population
 figure for the reference date, no invoice address, no approved schedule, seller details missing)
 go to standard error. ``--issue`` refuses while there are warnings, and is safe to repeat: it
-creates only the invoices that are missing and finishes their PDF, XML and e-mail.
+creates only the invoices that are missing and finishes their PDF, XML and e-mail, and makes again
+any document file of the year gone from storage (it fails, naming them, if it cannot).
 """
 
+import logging
 import sys
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 
 from core.csv_export import safe_writer
-from membership.documents import invoice_documents
+from membership.documents import DOCUMENT_FIELDS, document_missing, invoice_documents
 from membership.fees import ORE, sek
 from membership.invoicing import invoice_run_issue, issue_check
+
+logger = logging.getLogger(__name__)
 
 
 class Command(BaseCommand):
@@ -63,12 +67,32 @@ class Command(BaseCommand):
             for message in exc.messages:
                 self.stderr.write(f"VARNING: {message}")
             raise CommandError("The run has warnings; nothing was issued.") from exc
-        # Make what is missing now, in this process (the workers may not be running).
+        # Make what is missing now, in this process (the workers may not be running): the
+        # documents never made and the files gone from storage, of every invoice and credit
+        # note of the year (an internal settlement has none). Each is made once; nothing is
+        # sent twice.
         from membership.models import Invoice
 
-        for invoice_id in Invoice.objects.filter(run_year=year).values_list("pk", flat=True):
-            invoice_documents(invoice_id)
+        remade, failed = 0, []
+        for invoice in (
+            Invoice.objects.filter(year=year).exclude(kind=Invoice.Kind.INTERNAL).order_by("number")
+        ):
+            missing = sum(document_missing(invoice, name) for name in DOCUMENT_FIELDS)
+            try:
+                invoice_documents(invoice.pk)
+            except Exception:
+                logger.exception("Could not make the documents of invoice %s.", invoice.number)
+                failed.append(invoice.number)
+            else:
+                remade += missing
         if verbosity:
             self.stdout.write(
                 f"Issued {created} invoice(s) for {year}; {existing} were already issued."
+            )
+            if remade:
+                self.stdout.write(f"Made {remade} missing document file(s).")
+        if failed:
+            raise CommandError(
+                f"The documents of {len(failed)} invoice(s) could not be made now "
+                f"({', '.join(failed)}); run the command again later (the sweep tries too)."
             )

@@ -255,6 +255,12 @@ class Command(BaseCommand):
 
         from actors.models import PopulationFigure
 
+        # An e-invoice needs the buyer's reference (Peppol BuyerReference): a demo one for every
+        # actor with an organisation number (none is invented for the others: the preview says
+        # what is missing).
+        for actor in Actor.objects.exclude(org_number="").filter(invoice_reference=""):
+            actor.invoice_reference = f"SSR-{actor.short_name or actor.pk}"[:100]
+            actor.save(update_fields=["invoice_reference"])
         if Agreement.objects.exists():
             return
         reference = datetime.date(2024, 12, 31)
@@ -274,7 +280,11 @@ class Command(BaseCommand):
                 and not actor.population_figures.filter(reference_date=reference).exists()
             ):
                 PopulationFigure.objects.create(
-                    actor=actor, reference_date=reference, inhabitants=40000, source="demo – ej SCB"
+                    actor=actor,
+                    reference_date=reference,
+                    inhabitants=40000,
+                    source="demo – ej SCB",
+                    kind=PopulationFigure.Kind.DEMO,
                 )
         schedule, created = FeeSchedule.objects.get_or_create(
             year=2025, defaults={"rate_per_inhabitant": Decimal("1.50")}
