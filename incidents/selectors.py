@@ -172,16 +172,20 @@ class ReportingRow:
 
 
 def reporting_overview(
-    incident: Incident, *, now: datetime.datetime | None = None
+    incident: Incident,
+    *,
+    now: datetime.datetime | None = None,
+    expected: list[Actor] | None = None,
 ) -> list[ReportingRow]:
     """For every expected actor: its latest report, its age, its status and whether it is
-    overdue against the rhythm the RSIB set (or the next report time it promised)."""
+    overdue against the rhythm the RSIB set (or the next report time it promised).
+    ``expected``: ``expected_actors(incident)`` when the caller has it already."""
     now = now or timezone.now()
     reports = {r.actor_id: r for r in latest_reports(incident)}
     statuses = current_statuses(incident)
     rhythm = datetime.timedelta(minutes=incident.reporting_interval_minutes)
     rows = []
-    actors = {a.pk: a for a in expected_actors(incident)}
+    actors = {a.pk: a for a in (expected_actors(incident) if expected is None else expected)}
     for report in reports.values():
         actors.setdefault(report.actor_id, report.actor)
     for actor in sorted(actors.values(), key=lambda a: a.name):

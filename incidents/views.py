@@ -259,7 +259,8 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "incident": incident,
         "forums": list(incident.activated_forums.all()),
         "municipalities": list(incident.affected_municipalities.all()),
-        "rows": selectors.reporting_overview(incident),
+        "rows": selectors.reporting_overview(incident, expected=expected),
+        "expected_actors": expected,
         "directions": directions,
         "joint_messages": list(
             incident.messages.select_related("withdrawn_by")

@@ -55,10 +55,13 @@ def is_overdue(request: SupportRequest, *, now: datetime.datetime | None = None)
     return request.status in OPEN_STATES and request.needed_by < now
 
 
-def participating_actors(incident: Incident) -> list[Actor]:
+def participating_actors(incident: Incident, *, expected: list[Actor] | None = None) -> list[Actor]:
     """The actors taking part: the involved actors (seats in the activated forums, affected
-    municipalities) and any actor that has reported or been given a status in the incident."""
-    actors = {a.pk: a for a in incident_selectors.expected_actors(incident)}
+    municipalities) and any actor that has reported or been given a status in the incident.
+    ``expected``: ``expected_actors(incident)`` when the caller has it already."""
+    if expected is None:
+        expected = incident_selectors.expected_actors(incident)
+    actors = {a.pk: a for a in expected}
     others = set(incident.reports.values_list("actor_id", flat=True))
     others |= set(incident.actor_statuses.values_list("actor_id", flat=True))
     missing = others - actors.keys()
@@ -67,16 +70,38 @@ def participating_actors(incident: Incident) -> list[Actor]:
     return sorted(actors.values(), key=lambda a: a.name)
 
 
-def raising_actors(user: Any, incident: Incident) -> list[Actor]:
-    """The actors a user may raise a request for: their own that take part in the incident."""
-    taking_part = {a.pk for a in participating_actors(incident)}
-    return [a for a in incident_selectors.user_actors(user) if a.pk in taking_part]
+def raising_actors(
+    user: Any,
+    incident: Incident,
+    *,
+    mine: list[Actor] | None = None,
+    expected: list[Actor] | None = None,
+) -> list[Actor]:
+    """The actors a user may raise a request for: their own that take part in the incident.
+    ``mine`` (the user's ``user_actors``) and ``expected`` when the caller has them already."""
+    if mine is None:
+        mine = incident_selectors.user_actors(user)
+    if not mine:
+        return []
+    taking_part = {a.pk for a in participating_actors(incident, expected=expected)}
+    return [a for a in mine if a.pk in taking_part]
 
 
-def may_raise(user: Any, incident: Incident) -> bool:
-    return incident.is_active and (
-        incident_selectors.can_coordinate(user) or bool(raising_actors(user, incident))
-    )
+def may_raise(
+    user: Any,
+    incident: Incident,
+    *,
+    coordinator: bool | None = None,
+    mine: list[Actor] | None = None,
+    expected: list[Actor] | None = None,
+) -> bool:
+    """Whether the user may raise a request in the incident; ``coordinator``, ``mine`` and
+    ``expected`` as the incident page has them already (else read here)."""
+    if not incident.is_active:
+        return False
+    if coordinator is None:
+        coordinator = incident_selectors.can_coordinate(user)
+    return coordinator or bool(raising_actors(user, incident, mine=mine, expected=expected))
 
 
 def declined_actor_ids(request: SupportRequest) -> set[int]:

@@ -19,10 +19,20 @@ register = template.Library()
 def incident_support(context: template.Context, incident: Any) -> dict[str, Any]:
     """The incident page's panel: open requests, and whether the viewer may raise one."""
     user = context["request"].user
+    # The incident page has these already (its view); other pages leave them to be read here.
+    coordinator = context.get("coordinator")
+    if coordinator is None:
+        coordinator = incident_selectors.can_coordinate(user)
     return {
         "requests": selectors.open_requests(incident),
-        "may_raise": selectors.may_raise(user, incident),
-        "coordinator": incident_selectors.can_coordinate(user),
+        "may_raise": selectors.may_raise(
+            user,
+            incident,
+            coordinator=coordinator,
+            mine=context.get("my_actors"),
+            expected=context.get("expected_actors"),
+        ),
+        "coordinator": coordinator,
     }
 
 

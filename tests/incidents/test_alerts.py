@@ -100,6 +100,26 @@ def test_acknowledging_in_the_portal(activated, holder):
     assert SeatAlert.objects.get().acknowledged_via == "portal"
 
 
+def test_acknowledging_in_the_portal_costs_the_same_with_ten_times_the_seats(
+    forum, seat, holder, deputy, reachable, rsib
+):
+    """The incident's unacknowledged alerts are resolved to their holders all at once."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def queries_to_acknowledge(extra_seats: int) -> int:
+        for _ in range(extra_seats):
+            SeatFactory(forum=forum)
+        incident = services.incident_activate(activated_by=rsib, title="Storm", forums=[forum])
+        assert incident.alerts.count() == forum.seats.count()
+        with CaptureQueriesContext(connection) as captured:
+            assert alerts.acknowledge_in_portal(incident=incident, user=holder) == 1
+        services.incident_deactivate(incident=incident, by=rsib)
+        return len(captured)
+
+    assert queries_to_acknowledge(1) == queries_to_acknowledge(10)
+
+
 def test_a_seat_without_contact_paths_is_unreachable_on_the_board(forum, rsib, holder):
     holder.person.email = ""
     holder.person.mobile = ""

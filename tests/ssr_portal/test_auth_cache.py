@@ -36,6 +36,16 @@ def _is_login_redirect(response) -> bool:
     return response.status_code == 302 and reverse("login") in response["Location"]
 
 
+@pytest.fixture
+def two_sessions(member_user) -> tuple[Client, Client]:
+    """The member logged in twice (here and elsewhere), both sessions in the cache."""
+    sessions = (Client(), Client())
+    for client in sessions:
+        client.force_login(member_user)
+        _warm(client)
+    return sessions
+
+
 # --- What a warm request costs --------------------------------------------------------------
 
 
@@ -106,12 +116,8 @@ def test_a_deactivated_user_is_logged_out_at_once(member, member_user):
     assert _is_login_redirect(member.get(PAGE))
 
 
-def test_a_password_change_ends_the_users_other_sessions(member_user):
-    here, elsewhere = Client(), Client()
-    here.force_login(member_user)
-    elsewhere.force_login(member_user)
-    _warm(here)
-    _warm(elsewhere)
+def test_a_password_change_ends_the_users_other_sessions(two_sessions):
+    here, elsewhere = two_sessions
     response = here.post(
         reverse("password_change"),
         {
@@ -202,12 +208,8 @@ def test_logout_ends_the_session_even_though_the_cache_had_it(member, settings):
     assert _is_login_redirect(replay.get(PAGE))
 
 
-def test_logout_everywhere_ends_every_cached_session(member_user):
-    here, elsewhere = Client(), Client()
-    here.force_login(member_user)
-    elsewhere.force_login(member_user)
-    _warm(here)
-    _warm(elsewhere)
+def test_logout_everywhere_ends_every_cached_session(two_sessions):
+    here, elsewhere = two_sessions
     here.post(reverse("logout_everywhere"))
     assert _is_login_redirect(elsewhere.get(PAGE))
     assert _is_login_redirect(here.get(PAGE))
