@@ -77,7 +77,8 @@ def detect(lines: list[str]) -> Table | None:
     return None
 
 
-def _count(text: str) -> int | None:
+def count(text: str) -> int | None:
+    """A positive whole number written with or without thousands spaces, else None."""
     digits = text.replace(" ", "").replace("\u00a0", "")
     return int(digits) if digits.isdigit() and int(digits) > 0 else None
 
@@ -125,7 +126,7 @@ def parse(lines: list[str], table: Table):
             continue  # a row per age or sex: the total row carries the figure
         code = match.group(1)
         for column, year in table.years:
-            inhabitants = _count(cells[column])
+            inhabitants = count(cells[column])
             if inhabitants is None:
                 errors.append(
                     _(

@@ -289,10 +289,7 @@ def _portal_csv_parse(lines: list[str]) -> tuple[list[PopulationRow], list[str]]
     rows: list[PopulationRow] = []
     errors: list[str] = []
     reader = csv.reader(lines)
-    header = next(reader, None)
-    if header is None:
-        return [], [_("The file is empty.")]
-    header = [column.strip().lower() for column in header]
+    header = [column.strip().lower() for column in next(reader)]  # not empty: checked above
     if header[:3] != POPULATION_COLUMNS[:3] or (len(header) > 3 and header[3] != "source"):
         return [], [
             _(
@@ -324,8 +321,8 @@ def _portal_csv_parse(lines: list[str]) -> tuple[list[PopulationRow], list[str]]
             problems.append(
                 _("reference date %(date)r is not a date (YYYY-MM-DD)") % {"date": date_text}
             )
-        digits = count_text.replace(" ", "").replace("\u00a0", "")
-        if not digits.isdigit() or int(digits) <= 0:
+        inhabitants = scb_table.count(count_text)
+        if inhabitants is None:
             problems.append(
                 _("inhabitants %(count)r is not a positive whole number") % {"count": count_text}
             )
@@ -345,7 +342,7 @@ def _portal_csv_parse(lines: list[str]) -> tuple[list[PopulationRow], list[str]]
             continue
         seen[key] = line
         rows.append(
-            PopulationRow(line, code, reference_date, int(digits), source, population_kind(source))
+            PopulationRow(line, code, reference_date, inhabitants, source, population_kind(source))
         )
     return rows, errors
 

@@ -1,16 +1,14 @@
 """Pages where the secretariat (any actor) and an actor's contact person (their actor) create and
 revoke the tokens of the actors' systems. A new token's secret is shown once, on the list."""
 
-from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
-from core import idempotency
-from core.pages import apply_errors, confirm_page
+from core.pages import confirm_page, form_page
 
 from . import selectors, services
 from .forms import TokenForm
@@ -41,39 +39,31 @@ def token_create(request: HttpRequest) -> HttpResponse:
     _require_manager(request)
     form = TokenForm(request.POST or None, actors=selectors.manageable_actors(request.user))
 
-    def answer() -> HttpResponse:
-        if request.method == "POST" and form.is_valid():
-            try:
-                created = services.token_create(
-                    actor=form.cleaned_data["actor"],
-                    name=form.cleaned_data["name"],
-                    scopes=form.cleaned_data["scopes"],
-                    expires_at=form.expires_at(),
-                    by=request.user,
-                )
-            except ValidationError as exc:
-                if hasattr(exc, "error_dict") and "expires_at" in exc.error_dict:
-                    exc.error_dict["expires_on"] = exc.error_dict.pop("expires_at")
-                apply_errors(form, exc)
-            else:
-                request.session[NEW_SECRET] = {"id": created.token.pk, "secret": created.secret}
-                messages.success(request, _("The token was created. Copy it now."))
-                return redirect("api:token_list")
-        return render(
-            request,
-            "core/form.html",
-            {
-                "form": form,
-                "title": _("New API token"),
-                "cancel_url": reverse("api:token_list"),
-                "idempotency_key": idempotency.new_key(),
-            },
-            status=400 if form.errors else 200,
-        )
+    def save(data: dict) -> None:
+        try:
+            created = services.token_create(
+                actor=data["actor"],
+                name=data["name"],
+                scopes=data["scopes"],
+                expires_at=form.expires_at(),
+                by=request.user,
+            )
+        except ValidationError as exc:
+            if hasattr(exc, "error_dict") and "expires_at" in exc.error_dict:
+                exc.error_dict["expires_on"] = exc.error_dict.pop("expires_at")  # the form's
+            raise
+        request.session[NEW_SECRET] = {"id": created.token.pk, "secret": created.secret}
 
-    if request.method == "POST":  # a repeated submit must not create a second token
-        return idempotency.once(request, answer)
-    return answer()
+    # A repeated submit must not create a second token (form_page's idempotency key).
+    return form_page(
+        request,
+        form=form,
+        title=_("New API token"),
+        save=save,
+        success_message=_("The token was created. Copy it now."),
+        cancel_url=reverse("api:token_list"),
+        success_url=reverse("api:token_list"),
+    )
 
 
 @require_http_methods(["GET", "POST"])

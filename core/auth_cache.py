@@ -20,6 +20,7 @@ from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
 
 # How long an entry and a token live without being invalidated: an upper bound on anything a
 # missed invalidation could leave behind (a process that died with its delete pending).
@@ -100,3 +101,11 @@ def invalidate(keys: Iterable[str]) -> None:
 def invalidate_users(user_ids: Iterable[Any]) -> None:
     """Everything cached about these users is read from the database on their next request."""
     invalidate(user_token_key(user_id) for user_id in user_ids if user_id is not None)
+
+
+def on_write(receiver: Callable[..., None], models: Iterable[Any], *, uid: str) -> None:
+    """Connect ``receiver`` to every save and delete of each of ``models`` (the receivers that
+    delete a token when its rows change)."""
+    for name, signal in (("saved", post_save), ("deleted", post_delete)):
+        for model in models:
+            signal.connect(receiver, sender=model, dispatch_uid=f"{uid}-{model._meta.label}-{name}")

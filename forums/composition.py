@@ -13,7 +13,6 @@ answers, as before.
 import datetime
 from typing import Any
 
-from django.db.models.signals import post_delete, post_save
 from django.utils import timezone
 
 from actors.models import Actor, ActorFunction, Assignment, Function, MunicipalCluster, Person
@@ -56,10 +55,4 @@ MODELS = (
 
 
 def connect() -> None:
-    for name, signal in (("saved", post_save), ("deleted", post_delete)):
-        for model in MODELS:
-            signal.connect(
-                composition_changed,
-                sender=model,
-                dispatch_uid=f"forum-composition-{model._meta.label}-{name}",
-            )
+    auth_cache.on_write(composition_changed, MODELS, uid="forum-composition")

@@ -22,14 +22,13 @@ class IncidentsConfig(AppConfig):
         from . import crisis
 
         crisis.connect()  # the start page's cached next steps follow their rows
-        from django.db.models.signals import post_delete, post_save
+        from core.auth_cache import on_write
 
         from .models import Shift
         from .roster.selectors import shift_written
 
         # The header's "on duty now" line is cached (roster.selectors.on_duty_banner).
-        post_save.connect(shift_written, sender=Shift, dispatch_uid="incidents-on-duty-saved")
-        post_delete.connect(shift_written, sender=Shift, dispatch_uid="incidents-on-duty-deleted")
+        on_write(shift_written, [Shift], uid="incidents-on-duty")
 
         from . import alerts, reach
 

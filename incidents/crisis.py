@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import OuterRef, Q, Subquery
-from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.db.models.signals import m2m_changed
 from django.utils import timezone
 
 from actors.models import Actor, Assignment, Person
@@ -319,11 +319,7 @@ STEP_MODELS = (
 
 
 def connect() -> None:
-    for name, signal in (("saved", post_save), ("deleted", post_delete)):
-        for model in STEP_MODELS:
-            signal.connect(
-                crisis_changed, sender=model, dispatch_uid=f"crisis-{model._meta.label}-{name}"
-            )
+    auth_cache.on_write(crisis_changed, STEP_MODELS, uid="crisis")
     for relation in ("activated_forums", "affected_municipalities"):
         m2m_changed.connect(
             crisis_changed,

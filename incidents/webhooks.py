@@ -46,62 +46,62 @@ def _incident(incident: Incident) -> dict[str, Any]:
     }
 
 
-def _involved(incident: Incident) -> list[int]:
-    return [actor.pk for actor in selectors.expected_actors(incident)]
+def _to_involved(event: str, incident: Incident, *, occurred_at, key: str, **extra: Any) -> None:
+    """The event to the subscriptions of the incident's involved actors."""
+    webhook_event(
+        event,
+        actor_ids=[actor.pk for actor in selectors.expected_actors(incident)],
+        payload={"occurred_at": occurred_at, "incident": _incident(incident), **extra},
+        key=key,
+    )
 
 
 def incident_activated(incident: Incident) -> None:
-    webhook_event(
+    _to_involved(
         INCIDENT_ACTIVATED,
-        actor_ids=_involved(incident),
-        payload={"occurred_at": incident.activated_at, "incident": _incident(incident)},
+        incident,
+        occurred_at=incident.activated_at,
         key=f"incident-activated:{incident.pk}",
     )
 
 
 def incident_deactivated(incident: Incident) -> None:
-    webhook_event(
+    _to_involved(
         INCIDENT_DEACTIVATED,
-        actor_ids=_involved(incident),
-        payload={"occurred_at": incident.deactivated_at, "incident": _incident(incident)},
+        incident,
+        occurred_at=incident.deactivated_at,
         key=f"incident-deactivated:{incident.pk}",
     )
 
 
 def picture_published(picture: SituationPicture) -> None:
     incident = picture.incident
-    webhook_event(
+    _to_involved(
         PICTURE_PUBLISHED,
-        actor_ids=_involved(incident),
-        payload={
-            "occurred_at": picture.published_at,
-            "incident": _incident(incident),
-            "picture": {
-                "id": picture.pk,
-                "audience": picture.audience,
-                "version": picture.version,
-                "url": _url(reverse("incidents:picture", args=[incident.pk])),
-            },
-        },
+        incident,
+        occurred_at=picture.published_at,
         key=f"picture:{picture.pk}",
+        picture={
+            "id": picture.pk,
+            "audience": picture.audience,
+            "version": picture.version,
+            "url": _url(reverse("incidents:picture", args=[incident.pk])),
+        },
     )
 
 
 def direction_issued(direction: Direction) -> None:
     incident = direction.incident
-    webhook_event(
+    _to_involved(
         DIRECTION_ISSUED,
-        actor_ids=_involved(incident),
-        payload={
-            "occurred_at": direction.decided_at,
-            "incident": _incident(incident),
-            "direction": {
-                "id": direction.pk,
-                "valid_until": direction.valid_until,
-                "url": _url(incident.get_absolute_url()),
-            },
-        },
+        incident,
+        occurred_at=direction.decided_at,
         key=f"direction:{direction.pk}",
+        direction={
+            "id": direction.pk,
+            "valid_until": direction.valid_until,
+            "url": _url(incident.get_absolute_url()),
+        },
     )
 
 

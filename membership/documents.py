@@ -195,7 +195,7 @@ def _hand_over(invoice: Invoice, rendered: dict[str, bytes]) -> list[str]:
     from . import transmissions
     from .messages import invoice_email_text
 
-    if invoice.emailed_at is not None or not _handed_over_by_outbox(invoice):
+    if not _awaits_hand_over(invoice):
         return []
 
     def content(field_name: str) -> bytes:
@@ -228,6 +228,11 @@ def _handed_over_by_outbox(invoice: Invoice) -> bool:
     return invoice.delivery == Invoice.Delivery.EMAIL and bool(invoice.buyer_email)
 
 
+def _awaits_hand_over(invoice: Invoice) -> bool:
+    """Not yet handed to the outbox, and it leaves through it."""
+    return invoice.emailed_at is None and _handed_over_by_outbox(invoice)
+
+
 def invoice_documents(invoice_id: int) -> Invoice | None:
     """Make what is missing for one invoice: XML, PDF, hand-over to the outbox. The documents
     are rendered first, outside any transaction; then, in one transaction under the row lock,
@@ -248,7 +253,7 @@ def invoice_documents(invoice_id: int) -> Invoice | None:
         for field_name in DOCUMENT_FIELDS
         if document_missing(invoice, field_name)
     }
-    if not rendered and (invoice.emailed_at is not None or not _handed_over_by_outbox(invoice)):
+    if not rendered and not _awaits_hand_over(invoice):
         return invoice  # a repeat: all is done
     written: list[tuple[str, str]] = []
     try:

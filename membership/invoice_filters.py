@@ -64,7 +64,7 @@ def filtered_invoices(
     if status == status_filter.UNPAID:
         invoices = invoices.filter(outstanding_amount__gt=0)
     elif status == status_filter.OVERDUE:
-        invoices = invoices.filter(outstanding_amount__gt=0, due_date__lt=timezone.localdate())
+        invoices = selectors.overdue(invoices, timezone.localdate())
     elif status == status_filter.PAID:
         paid = Payment.objects.filter(invoice=OuterRef("pk"))
         invoices = invoices.filter(Exists(paid), outstanding_amount__lte=0)

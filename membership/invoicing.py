@@ -139,11 +139,7 @@ def invoice_run_issue(*, year: int, issue_date: datetime.date | None = None) -> 
     issue_date = issue_date or timezone.localdate()
     issued = set(Invoice.objects.filter(run_year=year).values_list("actor_id", flat=True))
     rows = [row for row in preview.rows if row.actor.pk not in issued]
-    agreements: dict[int, Agreement] = {}
-    for agreement in Agreement.objects.filter(actor__in=[row.actor for row in rows]).order_by(
-        "actor_id", "-signed_on"
-    ):
-        agreements.setdefault(agreement.actor_id, agreement)
+    agreements = latest_agreements([row.actor for row in rows])
     internal_rows = [row for row in rows if row.actor.paid_internally]
     invoice_rows = [row for row in rows if not row.actor.paid_internally]
     numbers = {

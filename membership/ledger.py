@@ -70,22 +70,24 @@ def _sum(rows: QuerySet) -> Decimal:
     return rows.aggregate(s=Sum("amount" if rows.model is Payment else "total"))["s"] or ZERO
 
 
+def dated(rows: QuerySet, name: str, start: datetime.date | None, end: datetime.date) -> QuerySet:
+    """The rows whose date ``name`` falls from ``start`` (or the beginning) to ``end``."""
+    rows = rows.filter(**{f"{name}__lte": end})
+    return rows.filter(**{f"{name}__gte": start}) if start else rows
+
+
 def movements(*, start: datetime.date | None, end: datetime.date) -> dict[str, Decimal]:
     """The sum per account of every booking dated from ``start`` (or the beginning) to ``end``,
     both included; debit positive, credit negative."""
     acc = accounts()
     result: dict[str, Decimal] = defaultdict(lambda: ZERO)
 
-    def dated(rows: QuerySet, name: str) -> QuerySet:
-        rows = rows.filter(**{f"{name}__lte": end})
-        return rows.filter(**{f"{name}__gte": start}) if start else rows
-
     def book(debit: str, credit: str, amount: Decimal) -> None:
         if amount:
             result[acc[debit]] += amount
             result[acc[credit]] -= amount
 
-    invoices = dated(Invoice.objects.all(), "issue_date")
+    invoices = dated(Invoice.objects.all(), "issue_date", start, end)
     book("receivable", "income", _sum(invoices.filter(kind=Invoice.Kind.INVOICE)))
     book("internal", "income", _sum(invoices.filter(kind=Invoice.Kind.INTERNAL)))
     credit_notes = invoices.filter(kind=Invoice.Kind.CREDIT_NOTE)
@@ -93,7 +95,7 @@ def movements(*, start: datetime.date | None, end: datetime.date) -> dict[str, D
     book("income", "receivable", _sum(credit_notes.exclude(internal)))
     book("income", "internal", _sum(credit_notes.filter(internal)))
 
-    payments = dated(Payment.objects.all(), "paid_on")
+    payments = dated(Payment.objects.all(), "paid_on", start, end)
     received = payments.filter(source__in=Payment.RECEIVED)
     book("bank", "receivable", _sum(received.filter(invoice__isnull=False)))
     book("bank", "unallocated", _sum(received.filter(invoice__isnull=True)))

@@ -16,7 +16,8 @@ from .fees import sek
 from .models import Invoice
 
 
-def _bankgiro() -> str:
+def seller_bankgiro() -> str:
+    """The seller's bankgiro as the settings give it now, "–" when none is set."""
     return seller.seller_details().get("bankgiro") or "–"
 
 
@@ -25,13 +26,14 @@ def reminder_subject(invoice: Invoice) -> str:
         return _("Reminder: invoice %(number)s") % {"number": invoice.number}
 
 
-def reminder_text(invoice: Invoice, outstanding: Decimal) -> str:
-    """The reminder of an overdue invoice: what is still to pay, where, with which OCR."""
+def reminder_text(invoice: Invoice, outstanding: Decimal, *, bankgiro: str | None = None) -> str:
+    """The reminder of an overdue invoice: what is still to pay, where, with which OCR.
+    ``bankgiro``: the seller's, when the caller has read it already (a run of reminders)."""
     values = {
         "number": invoice.number,
         "due": invoice.due_date.isoformat(),
         "amount": sek(outstanding),
-        "bankgiro": _bankgiro(),
+        "bankgiro": seller_bankgiro() if bankgiro is None else bankgiro,
         "ocr": invoice.ocr,
     }
     with translation.override(settings.LANGUAGE_CODE):
@@ -61,7 +63,7 @@ def invoice_email_text(invoice: Invoice) -> str:
         lines = [
             (_("Amount"), sek(invoice.total)),
             (_("Payment due date"), invoice.due_date.isoformat()),
-            (_("Bankgiro"), _bankgiro()),
+            (_("Bankgiro"), seller_bankgiro()),
             (_("OCR reference"), invoice.ocr),
         ]
         intro = _("The membership fee invoice %(number)s is attached.") % {"number": invoice.number}

@@ -16,17 +16,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import (
-    DecimalField,
-    ExpressionWrapper,
-    F,
-    OuterRef,
-    QuerySet,
-    Subquery,
-    Sum,
-    Value,
-)
-from django.db.models.functions import Coalesce
+from django.db.models import ExpressionWrapper, F, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -39,18 +29,10 @@ ZERO = Decimal("0.00")
 
 def with_unallocated(payments: QuerySet[Payment]) -> QuerySet[Payment]:
     """Annotate ``unallocated_amount`` (amount − allocations − refunds) in the same query."""
-    money = DecimalField(max_digits=14, decimal_places=2)
-    moved = (
-        Payment.objects.filter(allocated_from=OuterRef("pk"))
-        .values("allocated_from")
-        .annotate(s=Sum("amount"))
-        .values("s")
-    )
     return payments.annotate(
         unallocated_amount=ExpressionWrapper(
-            F("amount")
-            - Coalesce(Subquery(moved, output_field=money), Value(ZERO, output_field=money)),
-            output_field=money,
+            F("amount") - selectors.summed(Payment.objects.all(), "allocated_from", "amount"),
+            output_field=selectors.MONEY,
         )
     )
 

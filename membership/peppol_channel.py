@@ -3,7 +3,6 @@
 and records the row as for any channel, so the document is handed over once."""
 
 import base64
-import re
 from typing import Any
 
 from django.conf import settings
@@ -12,10 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from notifications.channels.base import Channel, PermanentError
 
 from . import access_point, transmissions
-
-
-def _digits(value: str) -> str:
-    return re.sub(r"\D", "", value or "")
+from .buyer_checks import buyer_endpoint
 
 
 class PeppolChannel(Channel):
@@ -65,12 +61,14 @@ class PeppolChannel(Channel):
             rules = ", ".join(dict.fromkeys(finding.rule for finding in errors))
             raise PermanentError(f"Not valid Peppol BIS Billing 3.0: {rules}")
         invoice = notification.about
-        seller = _digits((invoice.seller or {}).get("org_number", "")) if invoice else ""
+        # The seller's address as the XML gives it (its EndpointID).
+        org_number = (invoice.seller or {}).get("org_number", "") if invoice else ""
+        scheme, seller = buyer_endpoint("", org_number)
         if not seller:
             raise PermanentError("The invoice names no seller organisation number.")
         return access_point.access_point().send(
             document=document,
-            sender=f"0007:{seller}",
+            sender=f"{scheme}:{seller}",
             receiver=notification.address,
             reference=str(notification.uid),
         )

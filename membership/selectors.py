@@ -25,27 +25,24 @@ from .models import Agreement, Invoice, Payment, Reimbursement
 ZERO = Decimal("0")
 
 
+MONEY = DecimalField(max_digits=14, decimal_places=2)
+
+
+def summed(rows: QuerySet, link: str, field: str) -> Coalesce:
+    """The sum of ``field`` over ``rows`` whose ``link`` is the outer row, 0 when there are none:
+    a subquery for ``annotate``."""
+    total = rows.filter(**{link: OuterRef("pk")}).values(link).annotate(s=Sum(field)).values("s")
+    return Coalesce(Subquery(total, output_field=MONEY), Value(ZERO, output_field=MONEY))
+
+
 def with_outstanding(invoices: QuerySet[Invoice]) -> QuerySet[Invoice]:
     """Annotate ``outstanding_amount`` (total − credited − paid) in the same query."""
-    money = DecimalField(max_digits=14, decimal_places=2)
-    paid = (
-        Payment.objects.filter(invoice=OuterRef("pk"))
-        .values("invoice")
-        .annotate(s=Sum("amount"))
-        .values("s")
-    )
-    credited = (
-        Invoice.objects.filter(credited_invoice=OuterRef("pk"))
-        .values("credited_invoice")
-        .annotate(s=Sum("total"))
-        .values("s")
-    )
     return invoices.annotate(
         outstanding_amount=ExpressionWrapper(
             F("total")
-            - Coalesce(Subquery(credited, output_field=money), Value(ZERO, output_field=money))
-            - Coalesce(Subquery(paid, output_field=money), Value(ZERO, output_field=money)),
-            output_field=money,
+            - summed(Invoice.objects.all(), "credited_invoice", "total")
+            - summed(Payment.objects.all(), "invoice", "amount"),
+            output_field=MONEY,
         )
     )
 
@@ -94,11 +91,15 @@ def run_progress(year: int) -> tuple[int, int]:
     return done, invoices.count()
 
 
+def overdue(invoices: QuerySet[Invoice], today: datetime.date) -> QuerySet[Invoice]:
+    """The invoices (annotated by ``with_outstanding``) past their due date with something
+    still to pay: what the reminders go out for and the list's "overdue" shows."""
+    return invoices.filter(kind=Invoice.Kind.INVOICE, due_date__lt=today, outstanding_amount__gt=0)
+
+
 def overdue_invoices(*, today: datetime.date | None = None) -> list[Invoice]:
     today = today or timezone.localdate()
-    candidates = Invoice.objects.filter(kind=Invoice.Kind.INVOICE, due_date__lt=today)
-    overdue = with_outstanding(candidates).filter(outstanding_amount__gt=0)
-    return list(overdue.select_related("actor"))
+    return list(overdue(with_outstanding(Invoice.objects.all()), today).select_related("actor"))
 
 
 def yearly_statement(year: int) -> dict[str, Any]:

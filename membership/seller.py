@@ -21,11 +21,11 @@ from .validators import normalize_bankgiro, normalize_postal_code
 
 logger = logging.getLogger(__name__)
 
-# The keys of ``seller_details()`` (what an invoice's ``seller`` holds), as the model's fields.
 # The VAT categories an invoice can carry: only "O" (outside the scope of VAT) until the finance
 # function confirms another treatment; the XML writes the exemption reason of each.
 SUPPORTED_VAT_CATEGORIES = {"O"}
 
+# The keys of ``seller_details()`` (what an invoice's ``seller`` holds), as the model's fields.
 DETAIL_FIELDS = (
     "name",
     "org_number",

@@ -21,7 +21,7 @@ from . import selectors
 from .documents import invoice_address_message
 from .fees import swedish_number
 from .formats import bgmax
-from .messages import reminder_subject, reminder_text
+from .messages import reminder_subject, reminder_text, seller_bankgiro
 from .models import Agreement, FeeSchedule, Invoice, Payment, Reimbursement
 
 M = TypeVar("M", bound=models.Model)
@@ -135,19 +135,19 @@ def invoice_reminders_send(*, today: datetime.date | None = None) -> int:
     """A reminder for each overdue invoice, once per invoice (through the outbox)."""
     from notifications.services import notifications_queue
 
-    count = 0
-    for invoice in selectors.overdue_invoices(today=today):
-        # An internal settlement is booked, never sent: nothing to remind of.
-        if invoice.kind == Invoice.Kind.INTERNAL or not invoice.buyer_email:
-            continue
-        message = invoice_address_message(
+    bankgiro = seller_bankgiro()  # the same for every reminder of the run
+    messages = [
+        invoice_address_message(
             invoice,
             subject=reminder_subject(invoice),
-            body=reminder_text(invoice, invoice.outstanding_amount),
+            body=reminder_text(invoice, invoice.outstanding_amount, bankgiro=bankgiro),
             key=f"invoice-reminder:{invoice.pk}",
         )
-        count += len(notifications_queue([message]))
-    return count
+        for invoice in selectors.overdue_invoices(today=today)
+        # An internal settlement is booked, never sent: nothing to remind of.
+        if invoice.kind != Invoice.Kind.INTERNAL and invoice.buyer_email
+    ]
+    return len(notifications_queue(messages))
 
 
 # --- Reimbursements -------------------------------------------------------------------------

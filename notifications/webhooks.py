@@ -24,7 +24,7 @@ from django.core.exceptions import ValidationError
 from django.core.serializers.json import DjangoJSONEncoder
 from django.core.validators import URLValidator
 from django.db import transaction
-from django.db.models import F, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
@@ -213,18 +213,18 @@ def delivery_failed(subscription_id: int) -> bool:
     from .services import Outgoing, notifications_queue, render_message
 
     subscription = (
-        WebhookSubscription.objects.select_for_update()
+        WebhookSubscription.objects.select_for_update(of=("self",))
         .select_related("owner", "actor")
         .filter(pk=subscription_id)
         .first()
     )
     if subscription is None:
         return False
-    # A counter, not a change anyone made: no history row per failure.
+    # A counter, not a change anyone made: no history row per failure (the row is locked).
+    subscription.consecutive_failures += 1
     WebhookSubscription.objects.filter(pk=subscription.pk).update(
-        consecutive_failures=F("consecutive_failures") + 1
+        consecutive_failures=subscription.consecutive_failures
     )
-    subscription.refresh_from_db(fields=["consecutive_failures"])
     if (
         not subscription.is_active
         or subscription.consecutive_failures < settings.WEBHOOK_PAUSE_AFTER_FAILURES

@@ -32,7 +32,7 @@ from django.contrib.auth.middleware import AuthenticationMiddleware
 from django.contrib.auth.models import AnonymousUser, Group
 from django.core.cache import cache
 from django.db.models import Max
-from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete, pre_save
+from django.db.models.signals import m2m_changed, post_save, pre_delete, pre_save
 from django.http import HttpRequest
 from django.utils.crypto import constant_time_compare
 from django.utils.functional import SimpleLazyObject
@@ -58,7 +58,7 @@ def _device_key(user_id: Any, persistent_id: str) -> str:
     return f"auth:v{SCHEMA}:device:{user_id}:{persistent_id}"
 
 
-def _duty_until(user: Any):
+def duty_until(user: Any):
     """The end of the user's last RSIB/RKK shift (the two-factor rule asks for a shift that has
     not ended), or None."""
     from incidents.models import COORDINATOR_ROLES, Shift
@@ -91,7 +91,7 @@ def _load_user(
         user = auth.load_backend(backend_path).get_user(user_id)
         if user is not None:
             is_secretariat(user)  # stored on the instance
-            setattr(user, DUTY_ATTRIBUTE, _duty_until(user))
+            setattr(user, DUTY_ATTRIBUTE, duty_until(user))
         value = {"backend": backend_path, "user": user}
         cache.set(_user_key(user_id), auth_cache.stamp(value, token), auth_cache.ENTRY_SECONDS)
     if user is not None:
@@ -234,11 +234,8 @@ def connect() -> None:
         # delete for every model of the portal.
         *((_device_changed, model) for model in apps.get_models() if issubclass(model, Device)),
     ]
-    for name, signal in (("saved", post_save), ("deleted", post_delete)):
-        for receiver, model in receivers:
-            signal.connect(
-                receiver, sender=model, dispatch_uid=f"auth-cache-{model._meta.label}-{name}"
-            )
+    for receiver, model in receivers:
+        auth_cache.on_write(receiver, [model], uid="auth-cache")
     pre_save.connect(_shift_before_save, sender=Shift, dispatch_uid="auth-cache-shift-pre")
     m2m_changed.connect(
         _groups_changed, sender=user_model.groups.through, dispatch_uid="auth-cache-groups"

@@ -38,9 +38,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from core import audit
 from core.access import is_secretariat, secretariat_required
-from incidents.models import COORDINATOR_ROLES, Shift
 
-from .auth_cache import DUTY_ATTRIBUTE
+from .auth_cache import DUTY_ATTRIBUTE, duty_until
 from .sudo import SudoForm, sudo_confirm, sudo_is_fresh
 
 logger = logging.getLogger(__name__)
@@ -83,12 +82,10 @@ def requires_two_factor(user: Any) -> bool:
         return False
     if settings.REQUIRE_2FA_FOR_ALL or is_secretariat(user):
         return True
-    duty_until = getattr(user, DUTY_ATTRIBUTE, _UNKNOWN)  # read with the user from the cache
-    if duty_until is not _UNKNOWN:
-        return duty_until is not None and duty_until > timezone.now()
-    return Shift.objects.filter(
-        person__user=user, role__in=COORDINATOR_ROLES, ends_at__gt=timezone.now()
-    ).exists()
+    until = getattr(user, DUTY_ATTRIBUTE, _UNKNOWN)  # read with the user from the cache
+    if until is _UNKNOWN:
+        until = duty_until(user)
+    return until is not None and until > timezone.now()
 
 
 class TwoFactorRequiredMiddleware:

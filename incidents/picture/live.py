@@ -22,7 +22,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.cache import cache
-from django.db.models.signals import post_delete, post_save
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.utils import timezone
 
@@ -90,10 +89,8 @@ def answer(request: HttpRequest, found: Lookup) -> HttpResponse | None:
     if not (found.may_view and found.state):
         return None
     etag = found.etag(request)
-    if request.GET.get("since") == found.state["version_key"]:
-        return not_changed(HttpResponse(status=204), etag)
-    if etag in if_none_match(request):
-        return not_changed(HttpResponseNotModified(), etag)
+    if (unchanged := not_changed(request, found.state["version_key"], etag)) is not None:
+        return unchanged
     body = cache.get(_body_key(found.incident_id, etag))
     if body is None:
         return None
@@ -107,7 +104,15 @@ def if_none_match(request: HttpRequest) -> list[str]:
     return [tag.strip().removeprefix("W/") for tag in header.split(",") if tag.strip()]
 
 
-def not_changed(response: HttpResponse, etag: str) -> HttpResponse:
+def not_changed(request: HttpRequest, version_key: str, etag: str) -> HttpResponse | None:
+    """204 for the page's poll with the current version (``?since=``), 304 for the current
+    ETag, each with the ETag; None when the fragment has changed for this request."""
+    if request.GET.get("since") == version_key:
+        response = HttpResponse(status=204)
+    elif etag in if_none_match(request):
+        response = HttpResponseNotModified()
+    else:
+        return None
     response["ETag"] = etag
     return response
 
@@ -152,13 +157,7 @@ def _part_changed(sender, instance, **kwargs) -> None:
 
 
 def connect() -> None:
-    for name, signal in (("saved", post_save), ("deleted", post_delete)):
-        signal.connect(
-            _incident_changed, sender=Incident, dispatch_uid=f"picture-live-incident-{name}"
-        )
-        for model in (SituationPicture, SituationReport, ActorStatus):
-            signal.connect(
-                _part_changed,
-                sender=model,
-                dispatch_uid=f"picture-live-{model._meta.label}-{name}",
-            )
+    auth_cache.on_write(_incident_changed, [Incident], uid="picture-live")
+    auth_cache.on_write(
+        _part_changed, [SituationPicture, SituationReport, ActorStatus], uid="picture-live"
+    )

@@ -6,7 +6,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
@@ -105,10 +105,8 @@ def picture_live(request: HttpRequest, pk: int) -> HttpResponse:
         request, incident, token=token, version_key=context["version_key"], live_key=live_key
     )
     etag = found.etag(request, live_key)
-    if request.GET.get("since") == context["version_key"]:
-        return live.not_changed(HttpResponse(status=204), etag)
-    if etag in live.if_none_match(request):
-        return live.not_changed(HttpResponseNotModified(), etag)
+    if (unchanged := live.not_changed(request, context["version_key"], etag)) is not None:
+        return unchanged
     response = render(request, "incidents/picture/_picture_live.html", context)
     response["ETag"] = etag
     live.remember_body(pk, etag, response)

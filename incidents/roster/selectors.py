@@ -37,7 +37,7 @@ def is_on_duty(user: Any, role: str, at: datetime.datetime | None = None) -> boo
 
 # The header's "on duty now" line, the same on every page for everyone: cached until the next
 # shift starts or ends, and at most this long (a person's new name or number shows within it).
-# The roster's services delete it when a shift is added or changes hands.
+# Any save or delete of a shift deletes it (``shift_written``, connected in IncidentsConfig).
 ON_DUTY_CACHE_KEY = "roster:on-duty-banner"
 ON_DUTY_CACHE_SECONDS = 60
 

@@ -86,15 +86,12 @@ def _text(text: str) -> str:
     return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
-def _dated(rows, name: str, start: datetime.date | None, end: datetime.date):
-    rows = rows.filter(**{f"{name}__lte": end})
-    return rows.filter(**{f"{name}__gte": start}) if start else rows
-
-
 def _vouchers(start: datetime.date | None, end: datetime.date) -> Iterator[Voucher]:
     """The vouchers dated from ``start`` (or the beginning) to ``end``, unnumbered (0)."""
     acc = ledger.accounts()
-    invoices = _dated(Invoice.objects.select_related("credited_invoice"), "issue_date", start, end)
+    invoices = ledger.dated(
+        Invoice.objects.select_related("credited_invoice"), "issue_date", start, end
+    )
     for invoice in invoices.order_by("issue_date", "number"):
         if invoice.kind == Invoice.Kind.CREDIT_NOTE:
             credited = invoice.credited_invoice
@@ -110,7 +107,7 @@ def _vouchers(start: datetime.date | None, end: datetime.date) -> Iterator[Vouch
             f"{invoice.get_kind_display()} {invoice.number} {invoice.buyer_name}",
             [(debit, invoice.total), (credit, -invoice.total)],
         )
-    payments = _dated(
+    payments = ledger.dated(
         Payment.objects.select_related("invoice", "allocated_from"), "paid_on", start, end
     )
     for payment in payments.order_by("paid_on", "pk"):
