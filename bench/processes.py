@@ -141,6 +141,7 @@ def worker_rss(process: subprocess.Popen) -> dict[str, Any]:
 def gunicorn(env: dict[str, str], *, port: int, workers: int) -> Iterator[subprocess.Popen]:
     LOGS.mkdir(parents=True, exist_ok=True)
     log = LOGS / "gunicorn.log"
+    (LOGS / "access.log").unlink(missing_ok=True)
     with log.open("w") as out:
         process = subprocess.Popen(
             [
@@ -154,6 +155,10 @@ def gunicorn(env: dict[str, str], *, port: int, workers: int) -> Iterator[subpro
                 str(workers),
                 "--access-logfile",
                 str(LOGS / "access.log"),
+                # When each request came, to which worker, and how long it took (ms): a stall in
+                # a load test shows in this log.
+                "--access-logformat",
+                '%(t)s %(p)s "%(r)s" %(s)s %(M)s',
             ],
             cwd=ROOT,
             env=env,

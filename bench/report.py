@@ -231,12 +231,14 @@ def goals(results: dict[str, Any]) -> list[Goal]:
 
 
 def surge_goals(surge: dict[str, Any] | None) -> list[Goal]:
-    """The crisis surge's three goals: p95 of every kind, errors, lost reports."""
+    """The crisis surge's goals: p95 of every kind, errors, lost reports, and every picture
+    announced by the worker."""
     if not surge or not surge.get("kinds"):
         return [
             Goal(f"Crisis surge: p95 < {SURGE_P95_MS:.0f} ms for every request kind", "–", None),
             Goal("Crisis surge: no errors", "–", None),
             Goal("Crisis surge: no lost reports", "–", None),
+            Goal("Crisis surge: every picture announced", "–", None),
         ]
     kinds = surge["kinds"].values()
     slowest = max(kinds, key=lambda k: k.get("p95_ms") or 0)
@@ -260,7 +262,20 @@ def surge_goals(surge: dict[str, Any] | None) -> list[Goal]:
             f"{_count(lost)} lost, {_count(duplicated)} duplicated",
             None if lost is None else lost == 0 and duplicated == 0 and reports["accepted"] > 0,
         ),
+        _announced_goal(surge.get("written") or {}),
     ]
+
+
+def _announced_goal(written: dict[str, Any]) -> Goal:
+    announced, pictures = written.get("announced"), written.get("pictures")
+    return Goal(
+        "Crisis surge: every picture announced",
+        f"{_count(announced)} of {_count(pictures)} published; "
+        f"{_count(written.get('unannounced'))} left unannounced",
+        None
+        if announced is None
+        else announced == pictures and pictures > 0 and written.get("unannounced") == 0,
+    )
 
 
 def _http_table(results: dict[str, Any]) -> list[str]:
@@ -321,10 +336,17 @@ def _surge(results: dict[str, Any]) -> list[str]:
         f"- Written during the surge: {written.get('reports', '–')} reports, "
         f"{written.get('pictures', '–')} pictures, {written.get('acknowledgements', '–')} "
         "acknowledgements (one per actor; the other clicks are told it was already done).",
+        f"- Announced by the Celery worker after each publication: "
+        f"{written.get('announced', '–')} of {written.get('pictures', '–')} pictures "
+        f"({written.get('unannounced', '–')} of the incident's pictures left unannounced when "
+        f"the run ended); {_count(surge.get('emails_received'))} e-mails received by the local "
+        "SMTP server.",
         f"- CPU: {_pct(surge.get('idle'))} of the machine idle during the surge; the load "
         f"generator used {_s(surge.get('generator_cpu_s'))} CPU s "
         f"({_pct(surge.get('generator_cpu_share'))} of the machine), the gunicorn workers "
-        f"{_s(surge.get('server_cpu_s'))} s ({_pct(surge.get('server_cpu_share'))}). The "
+        f"{_s(surge.get('server_cpu_s'))} s ({_pct(surge.get('server_cpu_share'))}), the Celery "
+        f"worker's processes {_s(surge.get('worker_cpu_s'))} s "
+        f"({_pct(surge.get('worker_cpu_share'))}). The "
         f"generator lagged its plan by at most {_ms(surge.get('worst_lag_ms'))} ms.",
         "",
     ]

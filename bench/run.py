@@ -22,7 +22,15 @@ from urllib.parse import urlsplit, urlunsplit
 
 from . import report
 from .probes import TARGETS, headers_for
-from .processes import ROOT, free_port, gunicorn, new_secret_key, portal_env
+from .processes import (
+    ROOT,
+    SmtpSink,
+    celery_worker,
+    free_port,
+    gunicorn,
+    new_secret_key,
+    portal_env,
+)
 
 RESULTS = ROOT / "bench" / "results"
 LUA = ROOT / "bench" / "wrk_report.lua"
@@ -182,7 +190,7 @@ def _load(base: str, target: dict, cookie: str, args: argparse.Namespace) -> dic
 
 def crisis_surge(env: dict[str, str], args: argparse.Namespace) -> dict:
     """The crisis surge (``bench.surge``) against a gunicorn of its own, then what it wrote."""
-    from .surge import SurgeConfig, finish, run_surge
+    from .surge import SurgeConfig, children_cpu, finish, run_surge
 
     config = SurgeConfig(
         seconds=args.surge_seconds,
@@ -200,17 +208,37 @@ def crisis_surge(env: dict[str, str], args: argparse.Namespace) -> dict:
     before = probe(env, "surge_count", json.dumps(count_spec))["surge_count"]
     run_id = f"surge-{time.strftime('%H%M%S')}"
     port = args.port or free_port()
-    log(f"surge: {config.seconds:.0f} s against gunicorn on port {port}")
-    with gunicorn(env, port=port, workers=args.gunicorn_workers) as server:
+    # As in production (docker-compose.yml): a Celery worker of two processes beside the web
+    # tier does what the requests hand over (the pictures' announcements and PDFs, the
+    # e-mails, to a local SMTP server) and takes its share of the two cores.
+    queue = f"{run_id}-{os.getpid()}"
+    surge_env = {**env, "CELERY_TASK_DEFAULT_QUEUE": queue}
+    log(f"surge: {config.seconds:.0f} s against gunicorn on port {port}, with a Celery worker")
+    with (
+        SmtpSink() as sink,
+        celery_worker({**surge_env, "EMAIL_URL": sink.url}, processes=2, queue=queue) as worker,
+        gunicorn(surge_env, port=port, workers=args.gunicorn_workers) as server,
+    ):
+        worker_before = children_cpu(worker.pid)
         raw = run_surge(
             f"http://127.0.0.1:{port}", people, config, run=run_id, server_pid=server.pid
         )
-    after = probe(env, "surge_count", json.dumps({**count_spec, "marker": f"[{run_id} "}))
-    after = after["surge_count"]
+        raw["worker_cpu_s"] = children_cpu(worker.pid) - worker_before
+        # The worker finishes what the surge handed over (bounded): every picture announced.
+        marker_spec = json.dumps({**count_spec, "marker": f"[{run_id} "})
+        deadline = time.monotonic() + 120
+        while True:
+            after = probe(env, "surge_count", marker_spec)["surge_count"]
+            if after["unannounced"] == 0 or time.monotonic() > deadline:
+                break
+            time.sleep(2)
+        raw["emails_received"] = sink.count()
     tags = after.pop("report_tags")
     written = {
-        name: after[name] - before[name] for name in ("reports", "pictures", "acknowledgements")
+        name: after[name] - before[name]
+        for name in ("reports", "pictures", "acknowledgements", "announced")
     }
+    written["unannounced"] = after["unannounced"]
     result = finish(raw, tags, written)
     result["config"] = dataclasses.asdict(config)
     for kind in result["kinds"].values():

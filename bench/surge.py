@@ -545,8 +545,9 @@ def _process_cpu() -> float:
     return time.process_time()
 
 
-def _children_cpu(pid: int) -> float:
-    """CPU seconds of a process's children so far (the gunicorn workers of the master)."""
+def children_cpu(pid: int) -> float:
+    """CPU seconds of a process's children so far (the gunicorn workers of the master, the
+    pool processes of a Celery worker)."""
     total = 0.0
     tick = 100.0
     children = Path(f"/proc/{pid}/task/{pid}/children")
@@ -573,12 +574,12 @@ async def _surge(base: str, people: dict, config: SurgeConfig, run: str, server_
     ) as client:
         await surge.open_pages(client)
         cpu_before, own_before = cpu_times(), _process_cpu()
-        server_before = _children_cpu(server_pid) if server_pid else None
+        server_before = children_cpu(server_pid) if server_pid else None
         wall = time.monotonic()
         lag = await surge.run_schedule(client, schedule)
         wall = time.monotonic() - wall
         cpu_after, own_after = cpu_times(), _process_cpu()
-        server_after = _children_cpu(server_pid) if server_pid else None
+        server_after = children_cpu(server_pid) if server_pid else None
     return {
         "planned": schedule_counts(schedule),
         "samples": surge.samples,
@@ -621,6 +622,11 @@ def finish(raw: dict[str, Any], stored_tags: list[str], counts: dict[str, Any]) 
         "server_cpu_share": None
         if raw["server_cpu_s"] is None
         else raw["server_cpu_s"] / (wall * cores),
+        "worker_cpu_s": raw.get("worker_cpu_s"),
+        "worker_cpu_share": None
+        if raw.get("worker_cpu_s") is None
+        else raw["worker_cpu_s"] / (wall * cores),
+        "emails_received": raw.get("emails_received"),
         "reports": accounting,
         "written": counts,
         "verdict": verdict(summary, accounting),

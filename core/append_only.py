@@ -32,8 +32,8 @@ class AppendOnly:
     """What may still happen to a protected row.
 
     - ``mutable``: columns that may change freely (the application role may UPDATE them);
-    - ``set_once``: columns that may go from empty to a value once, never change after (a
-      document's path: it cannot be swapped);
+    - ``set_once``: columns that may go from empty (NULL or '') to a value once, never change
+      after (a document's path: it cannot be swapped; the time a picture was announced);
     - ``clear_only``: foreign keys that may only be cleared (when what they point to is deleted);
     - ``scrubbed``: columns rewritten only by the owner's anonymisation function, never by the
       application role (the audit trail's names);
@@ -89,7 +89,11 @@ def protect(apps, schema_editor, *, app_label: str, model_name: str, **declarati
             changed = [f"(to_jsonb(OLD) - {minus}) IS DISTINCT FROM (to_jsonb(NEW) - {minus})"]
             for field in spec.set_once:
                 c = _column(model, field)
-                changed.append(f'(OLD."{c}" <> \'\' AND NEW."{c}" IS DISTINCT FROM OLD."{c}")')
+                # Empty is NULL or '' (a file's path); a time once set is never empty.
+                changed.append(
+                    f"(COALESCE(OLD.\"{c}\"::text, '') <> '' "
+                    f'AND NEW."{c}" IS DISTINCT FROM OLD."{c}")'
+                )
             for field in spec.clear_only:
                 c = _column(model, field)
                 changed.append(f'(NEW."{c}" IS NOT NULL AND NEW."{c}" IS DISTINCT FROM OLD."{c}")')

@@ -129,6 +129,10 @@ TEMPLATES = [
     },
 ]
 
+# A web process loads its views and compiles the portal's templates when it starts, before its
+# first request (ssr_portal.warmup); off by default under DEBUG, where the reloader restarts often.
+WSGI_WARM_UP = env.bool("WSGI_WARM_UP", default=not DEBUG)
+
 # --- Data -----------------------------------------------------------------------------------
 
 DATABASES = {
@@ -200,6 +204,12 @@ CELERY_WORKER_MAX_MEMORY_PER_CHILD = env.int(
 )
 if CELERY_WORKER_MAX_MEMORY_PER_CHILD < 64 * 1024:
     raise ImproperlyConfigured("CELERY_WORKER_MAX_MEMORY_PER_CHILD must be at least 65536 (KiB).")
+# The worker's pool processes run at this lower CPU priority (nice, 0–19; 0 leaves it as it
+# is): on a machine shared with the web tier, rendering PDFs and announcements in the
+# background yields the cores to the requests, which people are waiting for.
+CELERY_WORKER_NICE = env.int("CELERY_WORKER_NICE", default=10)
+if not 0 <= CELERY_WORKER_NICE <= 19:
+    raise ImproperlyConfigured("CELERY_WORKER_NICE must be between 0 and 19.")
 # A late-acknowledged task whose worker process died (killed, out of memory) goes back to the
 # queue instead of being lost. Every acks_late task is idempotent by database state (invoice
 # documents, picture PDFs, the outbox's claimed rows, forum access), so running one again is safe.
@@ -216,6 +226,10 @@ CELERY_BEAT_SCHEDULE = {
     "escalate-activation-alerts": {"task": "incidents.tasks.escalate_alerts", "schedule": 60.0},
     "escalate-signals": {"task": "incidents.tasks.escalate_signals", "schedule": 30.0},
     "requeue-picture-pdfs": {"task": "incidents.tasks.requeue_picture_pdfs", "schedule": 60.0},
+    "requeue-picture-announcements": {
+        "task": "incidents.tasks.requeue_picture_announcements",
+        "schedule": 60.0,
+    },
     "remind-overdue-reports": {
         "task": "incidents.tasks.remind_overdue_reports",
         "schedule": 300.0,
@@ -420,6 +434,8 @@ if 2 * max(_NETWORK_TIMEOUTS) > NOTIFICATION_LEASE_SECONDS:
 # A published situation picture still without its PDF this long is queued again (its task was
 # lost: the broker was down at publication, or the worker died).
 PICTURE_PDF_STALE_SECONDS = env.int("PICTURE_PDF_STALE_SECONDS", default=120)
+# A published situation picture not yet announced to its readers this long is queued again.
+PICTURE_ANNOUNCEMENT_STALE_SECONDS = env.int("PICTURE_ANNOUNCEMENT_STALE_SECONDS", default=60)
 # How long an acknowledgement link in an alert is valid.
 ACKNOWLEDGEMENT_LINK_HOURS = env.int("ACKNOWLEDGEMENT_LINK_HOURS", default=48)
 # A signal that nobody has seen this long after it was made goes to the fallback: the RKK on duty

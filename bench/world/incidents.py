@@ -217,6 +217,7 @@ def add_incidents(
             audience = (
                 SituationPicture.Audience.FULL if p % 2 == 0 else SituationPicture.Audience.SHORT
             )
+            published_at = start + datetime.timedelta(seconds=span * (p + 1) / (n_pictures + 1))
             pictures.append(
                 {
                     "incident_id": incident.pk,
@@ -232,8 +233,8 @@ def add_incidents(
                         {"target_group": "Allmänheten", "channel": "Webb", "text": prose(rng, 1)}
                     ],
                     "published_by_id": coordinator.pk,
-                    "published_at": start
-                    + datetime.timedelta(seconds=span * (p + 1) / (n_pictures + 1)),
+                    "published_at": published_at,
+                    "announced_at": published_at,  # the history: announced long ago
                 }
             )
     # The big append-only tables by COPY (rows as given, timestamps included).

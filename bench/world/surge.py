@@ -177,6 +177,13 @@ def surge_counts(incident: int, direction: int, *, marker: str | None) -> dict[s
     found: dict[str, Any] = {
         "reports": reports.count(),
         "pictures": SituationPicture.objects.filter(incident_id=incident).count(),
+        # Announced by the worker after the publication's commit (the notifications written).
+        "announced": SituationPicture.objects.filter(
+            incident_id=incident, announced_at__isnull=False
+        ).count(),
+        "unannounced": SituationPicture.objects.filter(
+            incident_id=incident, announced_at__isnull=True
+        ).count(),
         "acknowledgements": Direction.objects.get(pk=direction).acknowledgements.count(),
     }
     if marker is not None:

@@ -379,7 +379,7 @@ class SituationPicture(models.Model):
     Append-only: the snapshot of actor statuses is frozen at publication."""
 
     # Protected in the database (core.append_only): what may still change.
-    append_only = AppendOnly(set_once=("pdf",))
+    append_only = AppendOnly(set_once=("pdf", "announced_at"))
 
     class Audience(models.TextChoices):
         FULL = "full", _("Full version for the activated forums")
@@ -405,6 +405,9 @@ class SituationPicture(models.Model):
     published_at = models.DateTimeField(auto_now_add=True)
     reports = models.ManyToManyField(SituationReport, related_name="+", blank=True)
     pdf = models.FileField(upload_to="pictures/", blank=True)
+    # When a worker told the readers (notifications and webhooks), after the publication's
+    # commit; empty until then, and the beat sweep queues it again if that hand-over was lost.
+    announced_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     history = HistoricalRecords()
 

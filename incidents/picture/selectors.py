@@ -112,6 +112,22 @@ def pictures_without_pdf(
     )
 
 
+def pictures_not_announced(
+    *, published_before: datetime.datetime, published_after: datetime.datetime, limit: int
+) -> list[int]:
+    """Published pictures not yet announced to their readers, oldest first (the beat sweep's
+    work)."""
+    return list(
+        SituationPicture.objects.filter(
+            announced_at__isnull=True,
+            published_at__lt=published_before,
+            published_at__gte=published_after,
+        )
+        .order_by("published_at", "pk")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
 # The short version reaches actors outside the activated forums (seed 003 §2.4: adapted to the
 # indirectly affected): only what is shared with the whole network, or publicly, goes into it.
 SHORT_SHARING_LEVELS = (SharingLevel.NETWORK, SharingLevel.PUBLIC)

@@ -13,13 +13,12 @@ from core.queue import hand_over
 from core.rules import require
 from forums.models import SharingLevel
 
-from .. import alerts, webhooks
 from .. import selectors as incident_selectors
 from ..models import Incident, JointMessage, SituationPicture
 from ..support import selectors as support_selectors
 from ..timeline import log
 from . import selectors
-from .tasks import render_picture_pdf
+from .tasks import announce_picture, render_picture_pdf
 
 
 def _snapshot(incident: Incident, audience: str) -> list[dict]:
@@ -61,7 +60,7 @@ def picture_publish(
 ) -> SituationPicture:
     """Publish a new version of the common picture for one audience; the per-actor part is a
     frozen snapshot of the latest reports (for the short version only those its audience may
-    see), and the PDF is rendered by a worker afterwards."""
+    see). A worker announces it and renders its PDF after the commit."""
     require(
         incident_selectors.can_coordinate(published_by),
         _("Only the RSIB on duty or the secretariat can publish."),
@@ -123,9 +122,10 @@ def picture_publish(
         _("Situation picture published: %(audience)s, version %(version)s.")
         % {"audience": picture.get_audience_display(), "version": picture.version},
     )
-    alerts.picture_published(picture)
-    webhooks.picture_published(picture)
-    # The picture without its PDF is the work: if the broker is down now, the beat sweep
-    # (incidents.tasks.requeue_picture_pdfs) queues it again later.
+    # The picture not yet announced and without its PDF is the work, done by workers after the
+    # commit (the announcement reaches a few hundred people: not in the publisher's request);
+    # if the broker is down now, the beat sweeps (incidents.tasks.requeue_picture_announcements
+    # and requeue_picture_pdfs) queue it again later.
+    hand_over(announce_picture, picture.pk)
     hand_over(render_picture_pdf, picture.pk)
     return picture

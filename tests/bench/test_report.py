@@ -114,7 +114,7 @@ def test_a_delivery_that_lost_messages_misses_the_goal_however_fast():
 def test_goals_not_measured_say_so():
     found = goals({"settings": {"connections": 20}})
     assert all(goal.met is None and goal.measured == "–" for goal in found)
-    assert len(found) == 22
+    assert len(found) == 23
 
 
 def test_each_page_is_held_to_its_share_of_the_logged_in_floor():
@@ -224,7 +224,16 @@ def surge(**changes):
             },
         },
         "reports": {"accepted": 111, "stored": 111, "lost": 0, "duplicated": 0, "unanswered": 0},
-        "written": {"reports": 111, "pictures": 2, "acknowledgements": 30},
+        "written": {
+            "reports": 111,
+            "pictures": 2,
+            "acknowledgements": 30,
+            "announced": 2,
+            "unannounced": 0,
+        },
+        "emails_received": 410,
+        "worker_cpu_s": 7.2,
+        "worker_cpu_share": 0.02,
         "idle": 0.42,
         "generator_cpu_s": 36.0,
         "generator_cpu_share": 0.1,
@@ -250,6 +259,17 @@ def test_the_surge_is_reported_per_request_kind_with_the_cpu_left():
     assert (p95.measured, p95.met) == ("slowest: Report submitted by the form, 210.5 ms", False)
     assert by_text["Crisis surge: no errors"].met is True
     assert by_text["Crisis surge: no lost reports"].met is True
+    assert "2 of 2 pictures" in text and "410 e-mails received" in text
+    assert "the Celery worker's processes 7.20 s (2 %)" in text
+    assert by_text["Crisis surge: every picture announced"].met is True
+
+
+def test_a_surge_whose_worker_left_a_picture_unannounced_misses_its_goal():
+    written = {"reports": 111, "pictures": 2, "acknowledgements": 30, "announced": 1}
+    data = surge(written={**written, "unannounced": 1})
+    announced = next(g for g in goals(results(surge=data)) if g.text.endswith("announced"))
+    assert announced.met is False
+    assert announced.measured == "1 of 2 published; 1 left unannounced"
 
 
 def test_a_surge_that_lost_or_duplicated_a_report_misses_its_goal():

@@ -53,7 +53,7 @@ def test_situation_reports_and_the_log_cannot_change(incident, seat, holder):  #
     assert report.situation == "Läget"
 
 
-def test_a_published_picture_only_gets_its_pdf(incident, rsib):  # noqa: F811
+def test_a_published_picture_only_gets_its_pdf_and_its_announcement_time(incident, rsib):  # noqa: F811
     picture = picture_services.picture_publish(
         incident=incident, audience="full", summary="Sammanfattning", published_by=rsib
     )
@@ -64,6 +64,21 @@ def test_a_published_picture_only_gets_its_pdf(incident, rsib):  # noqa: F811
         lambda: SituationPicture.objects.filter(pk=picture.pk).update(summary="Omskrivet")
     )
     assert refused(raw("DELETE FROM incidents_situationpicture WHERE id = %s", picture.pk))
+
+
+def test_a_picture_is_announced_once_and_that_time_cannot_change(incident, rsib):  # noqa: F811
+    picture = picture_services.picture_publish(
+        incident=incident, audience="full", summary="Sammanfattning", published_by=rsib
+    )
+    pictures = SituationPicture.objects.filter(pk=picture.pk)
+    first = datetime.datetime(2026, 12, 3, 12, 0, tzinfo=datetime.UTC)
+    assert not refused(lambda: pictures.update(announced_at=first))
+    assert refused(lambda: pictures.update(announced_at=first + datetime.timedelta(hours=1)))
+    assert refused(lambda: pictures.update(announced_at=None))
+    assert refused(
+        raw("UPDATE incidents_situationpicture SET announced_at = now() WHERE id = %s", picture.pk)
+    )
+    assert pictures.get().announced_at == first
 
 
 def test_issued_invoices_cannot_change(run_2026, seller):  # noqa: F811

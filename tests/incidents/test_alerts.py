@@ -149,10 +149,14 @@ def test_overdue_reports_are_reminded_then_deputies(activated, holder, deputy):
     assert reminded == {holder.pk, deputy.pk}
 
 
-def test_picture_direction_and_message_are_sent(activated, seat, holder, rsib, rkk):
-    picture_services.picture_publish(
-        incident=activated, audience="full", summary="Läget", published_by=rsib
-    )
+def test_picture_direction_and_message_are_sent(
+    activated, seat, holder, rsib, rkk, django_capture_on_commit_callbacks
+):
+    # The picture is announced by a worker after the commit (Celery eager here).
+    with django_capture_on_commit_callbacks(execute=True):
+        picture_services.picture_publish(
+            incident=activated, audience="full", summary="Läget", published_by=rsib
+        )
     direction = services.direction_issue(incident=activated, text="Prioritera vård", by=rsib)
     message = services.message_draft(
         incident=activated,

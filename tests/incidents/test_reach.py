@@ -350,14 +350,15 @@ def test_municipality_people_view_and_report(activated, botkyrka, botkyrka_peopl
 
 
 def test_municipality_people_receive_directions_and_the_picture(
-    activated, botkyrka, botkyrka_people, rsib
+    activated, botkyrka, botkyrka_people, rsib, django_capture_on_commit_callbacks
 ):
     berit, kalle = botkyrka_people
     services.incident_access_sync(incidents=[activated])
     direction = services.direction_issue(incident=activated, text="Prioritera vård", by=rsib)
-    picture_services.picture_publish(
-        incident=activated, audience="full", summary="Läget", published_by=rsib
-    )
+    with django_capture_on_commit_callbacks(execute=True):  # announced after the commit
+        picture_services.picture_publish(
+            incident=activated, audience="full", summary="Läget", published_by=rsib
+        )
     for person in (berit, kalle):
         kinds = set(Notification.objects.filter(recipient=person).values_list("kind", flat=True))
         assert {"direction_issued", "picture_published"} <= kinds

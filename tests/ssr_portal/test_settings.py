@@ -95,6 +95,31 @@ def test_a_worker_memory_limit_below_64_mib_is_refused():
     assert "CELERY_WORKER_MAX_MEMORY_PER_CHILD must be at least 65536" in result.stderr
 
 
+def test_a_worker_priority_outside_nice_range_is_refused():
+    result = run_python(EMBEDDED, CELERY_WORKER_NICE="20")
+    assert result.returncode != 0
+    assert "CELERY_WORKER_NICE must be between 0 and 19" in result.stderr
+
+
+NICE = """
+import django, os
+os.environ['DJANGO_SETTINGS_MODULE'] = 'ssr_portal.settings'
+django.setup()
+from celery.signals import worker_process_init
+from ssr_portal.celery import app
+before = os.nice(0)
+worker_process_init.send(sender=None)  # what Celery sends in each new pool process
+print(before, os.nice(0))
+"""
+
+
+def test_a_pool_process_lowers_its_priority_when_it_starts():
+    result = run_python(NICE, CELERY_WORKER_NICE="7")
+    assert result.returncode == 0, result.stderr
+    before, after = map(int, result.stdout.split())
+    assert after == min(before + 7, 19)
+
+
 PRODUCTION = {
     "DEBUG": "off",
     "SECRET_KEY": "p" * 20 + "r0duct10n-s3cr3t-k3y-that-is-long-enough-&-random",

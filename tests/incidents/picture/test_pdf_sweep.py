@@ -67,15 +67,22 @@ def test_a_picture_with_its_pdf_is_not_queued(incident, rsib, settings, queued):
     assert queued == []
 
 
+@pytest.mark.parametrize(
+    ("sweep", "stale_setting"),
+    [
+        ("requeue_picture_pdfs", "PICTURE_PDF_STALE_SECONDS"),
+        ("requeue_picture_announcements", "PICTURE_ANNOUNCEMENT_STALE_SECONDS"),
+    ],
+)
 def test_the_sweep_stops_at_the_first_publish_the_broker_refuses(
-    incident, rsib, settings, monkeypatch
+    incident, rsib, settings, monkeypatch, sweep, stale_setting
 ):
     _publish(incident, rsib, "Ett")
     _publish(incident, rsib, "Två")
     tried = []
     monkeypatch.setattr(tasks, "publish", lambda task, *args: tried.append(args[0]) and False)
-    settings.PICTURE_PDF_STALE_SECONDS = 0
-    assert tasks.requeue_picture_pdfs() == 0
+    setattr(settings, stale_setting, 0)
+    assert getattr(tasks, sweep)() == 0
     assert len(tried) == 1
 
 
