@@ -376,7 +376,7 @@ def _invoicing(results: dict[str, Any]) -> list[str]:
         f"### Invoice run ({invoicing.get('actors')} actors)",
         "",
         "| worker processes | preview s | issue s | PDFs + XML done s | end to end s "
-        "| per invoice (wall × processes) ms | × floor | delivered s (by e-mail) "
+        "| per invoice (wall × processes) ms | × floor | delivered s (of which by e-mail) "
         "| worker RSS after, MiB (main; pool) |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---|",
     ]

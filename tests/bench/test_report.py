@@ -135,6 +135,7 @@ def test_the_invoice_run_is_held_to_its_floor_with_one_and_two_processes():
     data["invoicing"]["runs"][0]["per_invoice_ms"] = 60.0  # 1.2 × the bare 50 ms
     data["invoicing"]["runs"][1]["per_invoice_ms"] = 70.0  # 1.4 ×
     data["invoicing"]["runs"][1]["rss_mib"] = {"main": 80.4, "pool": [120.2, 131.0]}
+    data["invoicing"]["runs"][1].update(emails_s=61.2, by_email=0)  # all as e-invoices
     by_text = {goal.text: goal for goal in goals(data)}
     text = (
         "Invoice run with {} ≤ 1.25 × its floor (a bare WeasyPrint render per invoice ÷ processes)"
@@ -145,6 +146,8 @@ def test_the_invoice_run_is_held_to_its_floor_with_one_and_two_processes():
     assert (two.measured, two.met) == ("1.40 ×", False)
     report = format_report(data)
     assert "| 1.40 |" in report and "| 80; 120, 131 |" in report
+    # The delivery column says how many of the invoices went by e-mail (here none).
+    assert "delivered s (of which by e-mail)" in report and "| 61.20 (0) |" in report
 
 
 def test_the_report_gives_every_page_its_ratio_to_the_floor():
