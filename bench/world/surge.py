@@ -19,6 +19,7 @@ from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.core.cache import cache
 from django.db import transaction
+from django.db.models import Count, Q
 from django.test import Client
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -174,16 +175,14 @@ def surge_counts(incident: int, direction: int, *, marker: str | None) -> dict[s
     """What the surge wrote: the reports carrying ``marker`` (one line each, so that lost and
     duplicated reports show), pictures and acknowledgements."""
     reports = SituationReport.objects.filter(incident_id=incident)
+    # Announced: by the worker after the publication's commit (the notifications written).
+    pictures = SituationPicture.objects.filter(incident_id=incident).aggregate(
+        pictures=Count("pk"), announced=Count("pk", filter=Q(announced_at__isnull=False))
+    )
     found: dict[str, Any] = {
         "reports": reports.count(),
-        "pictures": SituationPicture.objects.filter(incident_id=incident).count(),
-        # Announced by the worker after the publication's commit (the notifications written).
-        "announced": SituationPicture.objects.filter(
-            incident_id=incident, announced_at__isnull=False
-        ).count(),
-        "unannounced": SituationPicture.objects.filter(
-            incident_id=incident, announced_at__isnull=True
-        ).count(),
+        **pictures,
+        "unannounced": pictures["pictures"] - pictures["announced"],
         "acknowledgements": Direction.objects.get(pk=direction).acknowledgements.count(),
     }
     if marker is not None:

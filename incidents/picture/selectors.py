@@ -103,12 +103,8 @@ def pictures_without_pdf(
     *, published_before: datetime.datetime, published_after: datetime.datetime, limit: int
 ) -> list[int]:
     """Published pictures whose PDF is still missing, oldest first (the beat sweep's work)."""
-    return list(
-        SituationPicture.objects.filter(
-            pdf="", published_at__lt=published_before, published_at__gte=published_after
-        )
-        .order_by("published_at", "pk")
-        .values_list("pk", flat=True)[:limit]
+    return _published_between(
+        SituationPicture.objects.filter(pdf=""), published_before, published_after, limit
     )
 
 
@@ -117,12 +113,19 @@ def pictures_not_announced(
 ) -> list[int]:
     """Published pictures not yet announced to their readers, oldest first (the beat sweep's
     work)."""
+    return _published_between(
+        SituationPicture.objects.filter(announced_at__isnull=True),
+        published_before,
+        published_after,
+        limit,
+    )
+
+
+def _published_between(
+    pictures: QuerySet, before: datetime.datetime, after: datetime.datetime, limit: int
+) -> list[int]:
     return list(
-        SituationPicture.objects.filter(
-            announced_at__isnull=True,
-            published_at__lt=published_before,
-            published_at__gte=published_after,
-        )
+        pictures.filter(published_at__lt=before, published_at__gte=after)
         .order_by("published_at", "pk")
         .values_list("pk", flat=True)[:limit]
     )
