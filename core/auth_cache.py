@@ -15,7 +15,7 @@ rows from before the commit). A delete that cannot reach Redis is sent again whe
 """
 
 import secrets
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, TypeVar
 
 from django.core.cache import cache
@@ -68,19 +68,25 @@ def read_through(
     *,
     seconds: int = ENTRY_SECONDS,
     also: str = "",
+    more_token_keys: Sequence[str] = (),
 ) -> T:
     """The value kept under ``key`` while it carries the current token under ``token_key``
-    (joined with ``also``, e.g. the user's token), else ``compute()`` kept stamped with a token
-    taken before it ran. One round trip to the cache when the value is current."""
-    found = cache.get_many([token_key, key])
-    token = found.get(token_key)
-    if token is not None:
-        value = stamped(found.get(key), f"{token}:{also}")
+    (joined with the tokens under ``more_token_keys``, for a value that rests on the rows of
+    several tokens, and with ``also``, e.g. the user's token), else ``compute()`` kept stamped
+    with the tokens taken before it ran. One round trip to the cache when the value is
+    current."""
+    token_keys = [token_key, *more_token_keys]
+    found = cache.get_many([*token_keys, key])
+    tokens = [found.get(each) for each in token_keys]
+    if None not in tokens:
+        value = stamped(found.get(key), ":".join([*tokens, also]))
         if value is not None:
             return value
-    token = token or new_token(token_key, read=False)
+    tokens = [
+        token or new_token(each, read=False) for token, each in zip(tokens, token_keys, strict=True)
+    ]
     value = compute()
-    cache.set(key, stamp(value, f"{token}:{also}"), seconds)
+    cache.set(key, stamp(value, ":".join([*tokens, also])), seconds)
     return value
 
 

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404
 
 from actors.models import Actor
 
-from . import selectors
+from . import involved, selectors
 from .models import Incident
 
 
@@ -33,7 +33,7 @@ def acting_actor(request: HttpRequest, incident: Incident) -> Actor:
             if str(actor.pk) == wanted:
                 return actor
         raise PermissionDenied
-    expected = {a.pk for a in selectors.expected_actors(incident)}
+    expected = {a.pk for a in involved.cached_expected_actors(incident)}
     taking_part = [a for a in mine if a.pk in expected]
     if taking_part or mine:
         return (taking_part or mine)[0]

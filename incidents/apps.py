@@ -22,6 +22,9 @@ class IncidentsConfig(AppConfig):
         from . import crisis
 
         crisis.connect()  # the start page's cached next steps follow their rows
+        from . import involved
+
+        involved.connect()  # the incident's cached involved actors follow their rows
         from core.auth_cache import on_write
 
         from .models import Shift

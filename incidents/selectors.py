@@ -26,7 +26,7 @@ from .models import (
     OnCallRole,
     SituationReport,
 )
-from .roster.selectors import is_on_duty, shifts_at
+from .roster.selectors import is_on_duty, is_on_duty_in
 
 # --- Access ---------------------------------------------------------------------------------
 
@@ -52,15 +52,12 @@ def can_view_incident(user: Any, incident: Incident) -> bool:
         user=user, content_object=incident, permission__codename="view_incident"
     ).exists():
         return True
-    return shifts_at().filter(role__in=COORDINATOR_ROLES, person__user=user).exists()
+    return is_on_duty_in(user, COORDINATOR_ROLES)
 
 
 def incidents_visible_to(user: Any) -> QuerySet[Incident]:
     incidents = Incident.objects.select_related("event_type").order_by("-activated_at")
-    if (
-        is_secretariat(user)
-        or shifts_at().filter(role__in=COORDINATOR_ROLES, person__user=user).exists()
-    ):
+    if is_secretariat(user) or is_on_duty_in(user, COORDINATOR_ROLES):
         return incidents
     return incidents.filter(
         incidentuserobjectpermission__user=user,

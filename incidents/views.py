@@ -24,7 +24,7 @@ from core.models import AuditEvent
 from core.pages import apply_errors, confirm_page, form_page
 from core.params import int_param, year_param
 
-from . import selectors, services
+from . import involved, selectors, services
 from .access import acting_actor, require_coordinator, viewable_incident
 from .forms import (
     ActivationForm,
@@ -249,7 +249,7 @@ def incident_detail(request: HttpRequest, pk: int) -> HttpResponse:
     directions = list(
         incident.directions.prefetch_related("acknowledgements__actor").order_by("-decided_at")
     )
-    expected = selectors.expected_actors(incident)
+    expected = involved.cached_expected_actors(incident)
     for direction in directions:
         acked = {a.actor_id for a in direction.acknowledgements.all()}
         direction.acknowledged_count = len(acked)
@@ -428,9 +428,18 @@ def direction_acknowledge(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         services.direction_acknowledge(direction=direction, actor=actor, by=request.user)
     except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+        problem, said = True, " ".join(exc.messages)
     else:
-        messages.success(request, _("Receipt acknowledged for %(actor)s.") % {"actor": actor.name})
+        problem, said = False, _("Receipt acknowledged for %(actor)s.") % {"actor": actor.name}
+    if request.htmx:
+        # The button's form sent it with htmx (the incident page, the start page's banner): the
+        # answer takes the button's place, and the page is not loaded again.
+        return render(
+            request,
+            "incidents/_direction_acknowledged.html",
+            {"problem": problem, "said": said},
+        )
+    (messages.error if problem else messages.success)(request, said)
     return redirect(incident)
 
 

@@ -55,6 +55,18 @@ def is_overdue(request: SupportRequest, *, now: datetime.datetime | None = None)
     return request.status in OPEN_STATES and request.needed_by < now
 
 
+def _reported_or_given_status(incident: Incident, *, among: set[int] | None = None) -> set[int]:
+    """The actors that reported or were given a status in the incident (each once, however
+    many reports: two queries), or those of ``among`` that did."""
+    found: set[int] = set()
+    for rows in (incident.reports, incident.actor_statuses):
+        query = rows.order_by()
+        if among is not None:
+            query = query.filter(actor_id__in=among)
+        found |= set(query.values_list("actor_id", flat=True).distinct())
+    return found
+
+
 def participating_actors(incident: Incident, *, expected: list[Actor] | None = None) -> list[Actor]:
     """The actors taking part: the involved actors (seats in the activated forums, affected
     municipalities) and any actor that has reported or been given a status in the incident.
@@ -62,9 +74,7 @@ def participating_actors(incident: Incident, *, expected: list[Actor] | None = N
     if expected is None:
         expected = incident_selectors.expected_actors(incident)
     actors = {a.pk: a for a in expected}
-    others = set(incident.reports.values_list("actor_id", flat=True))
-    others |= set(incident.actor_statuses.values_list("actor_id", flat=True))
-    missing = others - actors.keys()
+    missing = _reported_or_given_status(incident) - actors.keys()
     if missing:
         actors.update({a.pk: a for a in Actor.objects.filter(pk__in=missing)})
     return sorted(actors.values(), key=lambda a: a.name)
@@ -83,7 +93,12 @@ def raising_actors(
         mine = incident_selectors.user_actors(user)
     if not mine:
         return []
-    taking_part = {a.pk for a in participating_actors(incident, expected=expected)}
+    if expected is None:
+        expected = incident_selectors.expected_actors(incident)
+    taking_part = {a.pk for a in expected}
+    rest = {a.pk for a in mine} - taking_part
+    if rest:
+        taking_part |= _reported_or_given_status(incident, among=rest)
     return [a for a in mine if a.pk in taking_part]
 
 

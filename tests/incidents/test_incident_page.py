@@ -39,11 +39,15 @@ def _more_actors(forum, incident, rsib, count: int) -> None:
 def test_the_incident_page_reads_the_seats_once_and_does_not_grow(incident, holder, forum, rsib):
     services.direction_issue(incident=incident, text="Första inriktningen", by=rsib)
     client = client_for(holder)
-    _queries(client, incident)  # warm: the session and the user in the cache
+    cold = _queries(client, incident)
+    # The seats of the activated forums are read once for the whole page (expected actors),
+    # and then kept (incidents.involved) with the session and the user.
+    assert sum('FROM "forums_seat"' in sql for sql in cold) == 1
     few = _queries(client, incident)
-    # The seats of the activated forums are read once for the whole page (expected actors).
-    assert sum('FROM "forums_seat"' in sql for sql in few) == 1
+    assert sum('FROM "forums_seat"' in sql for sql in few) == 0
     _more_actors(forum, incident, rsib, 10)
     forum_access_sync()
+    written = _queries(client, incident)  # the seats were written: read again, once
+    assert sum('FROM "forums_seat"' in sql for sql in written) == 1
     many = _queries(client, incident)
     assert len(many) == len(few)
