@@ -120,6 +120,45 @@ def test_a_pool_process_lowers_its_priority_when_it_starts():
     assert after == min(before + 7, 19)
 
 
+GROUP_NICE = """
+import django, os
+os.environ['DJANGO_SETTINGS_MODULE'] = 'ssr_portal.settings'
+django.setup()
+from celery.signals import worker_init
+from ssr_portal.celery import app
+def group():
+    return open('/proc/self/autogroup').read().split()[-1]
+before = group()
+worker_init.send(sender=None)  # what Celery sends in the worker's main process
+print(before, group())
+"""
+
+
+@pytest.mark.skipif(not Path("/proc/self/autogroup").exists(), reason="no scheduler autogroups")
+def test_a_worker_leading_its_own_session_lowers_the_sessions_priority():
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(SETTINGS_PREFIXES)}
+    clean["CELERY_WORKER_NICE"] = "7"
+    result = subprocess.run(
+        [sys.executable, "-c", GROUP_NICE],
+        cwd=ROOT,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        start_new_session=True,  # as a service manager or the bench starts it
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["0", "7"]
+
+
+@pytest.mark.skipif(not Path("/proc/self/autogroup").exists(), reason="no scheduler autogroups")
+def test_a_worker_in_a_shared_session_leaves_the_session_alone():
+    result = run_python(GROUP_NICE, CELERY_WORKER_NICE="7")
+    assert result.returncode == 0, result.stderr
+    before, after = result.stdout.split()
+    assert before == after
+
+
 PRODUCTION = {
     "DEBUG": "off",
     "SECRET_KEY": "p" * 20 + "r0duct10n-s3cr3t-k3y-that-is-long-enough-&-random",
