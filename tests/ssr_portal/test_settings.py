@@ -127,7 +127,8 @@ django.setup()
 from celery.signals import worker_init
 from ssr_portal.celery import app
 def group():
-    return open('/proc/self/autogroup').read().split()[-1]
+    # the kernel prints nothing when the process's CPU group is a cgroup rather than an autogroup
+    return open('/proc/self/autogroup').read().split('nice')[-1].strip() or '-'
 before = group()
 worker_init.send(sender=None)  # what Celery sends in the worker's main process
 print(before, group())
@@ -157,6 +158,26 @@ def test_a_worker_in_a_shared_session_leaves_the_session_alone():
     assert result.returncode == 0, result.stderr
     before, after = result.stdout.split()
     assert before == after
+
+
+EMPTY_GROUP = """
+import django, os
+os.environ['DJANGO_SETTINGS_MODULE'] = 'ssr_portal.settings'
+django.setup()
+from ssr_portal import celery
+empty = '/tmp/ssr-empty-autogroup-%d' % os.getpid()
+open(empty, 'w').close()
+celery.AUTOGROUP = empty  # as the kernel shows it to a process in a cpu cgroup
+os.setsid()
+print(celery.lower_group_priority(), repr(open(empty).read()))
+os.remove(empty)
+"""
+
+
+def test_a_worker_whose_group_the_kernel_does_not_show_changes_nothing():
+    result = run_python(EMPTY_GROUP, CELERY_WORKER_NICE="7")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["None", "''"]
 
 
 PRODUCTION = {
