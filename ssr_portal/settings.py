@@ -129,6 +129,10 @@ TEMPLATES = [
     },
 ]
 
+# Django's form renderer, with select boxes written out in Python (the same markup, a tenth of the
+# time; core.renderers).
+FORM_RENDERER = "core.renderers.PortalFormRenderer"
+
 # A web process loads its views and compiles the portal's templates when it starts, before its
 # first request (ssr_portal.warmup); off by default under DEBUG, where the reloader restarts often.
 WSGI_WARM_UP = env.bool("WSGI_WARM_UP", default=not DEBUG)
