@@ -12,24 +12,30 @@ Django's own option template, so a widget with templates of its own renders as b
 from typing import Any
 
 from django.forms.renderers import DjangoTemplates
-from django.utils.formats import localize
+from django.template import Context
+from django.template.base import render_value_in_context
+from django.template.defaultfilters import stringformat
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData, mark_safe
-from django.utils.timezone import template_localtime
 
 SELECT_TEMPLATE = "django/forms/widgets/select.html"
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
 
 
+# What a widget template renders its values in: autoescape on, localisation and time zone as the
+# settings have them. Only read, never pushed to, so one serves every render.
+WIDGET_CONTEXT = Context()
+
+
 def _shown(value: Any) -> str:
-    """``{{ value }}`` in a template: localised, made text, escaped unless already safe."""
-    value = localize(template_localtime(value))
-    return conditional_escape(value if isinstance(value, str) else str(value))
+    """``{{ value }}`` in a widget template, by Django's own code for it."""
+    return render_value_in_context(value, WIDGET_CONTEXT)
 
 
 def _formatted(value: Any) -> str:
-    """``{{ value|stringformat:'s' }}``: the filter keeps a safe value safe, the rest is escaped."""
-    text = str(value) if isinstance(value, tuple) else "%s" % (value,)  # noqa: UP031 - the filter's own formatting
+    """``{{ value|stringformat:'s' }}``: Django's filter, which keeps a safe value safe (the
+    template engine's rule for filters marked ``is_safe``); the rest is escaped."""
+    text = stringformat(value, "s")
     return text if isinstance(value, SafeData) else conditional_escape(text)
 
 
